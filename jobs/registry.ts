@@ -1,0 +1,46 @@
+import { Queue, type ConnectionOptions } from 'bullmq';
+import type { z } from 'zod';
+import type { QueueDefinition } from './define.js';
+import { ingestQueue } from './ingest.js';
+
+/** Every queue the service runs; producers and workers both go through here. */
+export const queueDefinitions = { ingest: ingestQueue } as const;
+
+export type QueueName = keyof typeof queueDefinitions;
+type PayloadOf<N extends QueueName> = z.infer<(typeof queueDefinitions)[N]['payload']>;
+
+export class Queues {
+  private readonly queues = new Map<QueueName, Queue>();
+
+  constructor(
+    private readonly connection: ConnectionOptions,
+    readonly prefix: string,
+  ) {}
+
+  get(name: QueueName): Queue {
+    let q = this.queues.get(name);
+    if (!q) {
+      q = new Queue(queueDefinitions[name].name, { connection: this.connection, prefix: this.prefix });
+      this.queues.set(name, q);
+    }
+    return q;
+  }
+
+  /** Redis key prefix of this queue's job hashes: a job exists while `${prefix}${jobId}` does. */
+  jobKeyPrefix(name: QueueName): string {
+    return `${this.prefix}:${queueDefinitions[name].name}:`;
+  }
+
+  /** Validates the payload against the registry before it reaches Redis. */
+  async enqueue<N extends QueueName>(name: N, payload: PayloadOf<N>): Promise<string> {
+    const def = queueDefinitions[name] as QueueDefinition<z.ZodTypeAny>;
+    const data = def.payload.parse(payload);
+    const jobId = def.jobId(data);
+    await this.get(name).add(def.name, data, { ...def.options, jobId });
+    return jobId;
+  }
+
+  async close(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close()));
+  }
+}

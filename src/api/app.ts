@@ -1,0 +1,51 @@
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { Logger } from 'pino';
+import type { Queues } from '../../jobs/registry.js';
+import type { Config } from '../config.js';
+import type { Embedder } from '../domain/embedder.js';
+import type { Metrics } from '../metrics.js';
+import type { IndexFollower } from '../stores/index-follower.js';
+import type { RedisPromptStore } from '../stores/redis-prompt-store.js';
+import { errorsMiddleware } from './errors-middleware.js';
+import { healthRoutes } from './routes/health.js';
+import { promptRoutes } from './routes/prompts.js';
+import { sampleRoutes } from './routes/samples.js';
+
+export interface ApiDeps {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  /** Checks the store answers; the API is not ready without it. */
+  ping(): Promise<void>;
+  /** Absent in a worker-only process, which serves health and metrics alone. */
+  search?: {
+    embedder: Embedder;
+    store: RedisPromptStore;
+    queues: Queues;
+    index: IndexFollower;
+  };
+}
+
+export function createApp(deps: ApiDeps): Koa {
+  const app = new Koa();
+  app.proxy = false;
+  const router = new Router();
+  healthRoutes(router, deps);
+  if (deps.search) {
+    sampleRoutes(router, { ...deps, ...deps.search });
+    promptRoutes(router, { ...deps, ...deps.search });
+  }
+  app.use(async (ctx, next) => {
+    const end = deps.metrics.httpDuration.startTimer({ method: ctx.method });
+    try {
+      await next();
+    } finally {
+      end({ route: (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched', status: String(ctx.status) });
+    }
+  });
+  app.use(errorsMiddleware(deps.logger));
+  app.use(router.routes());
+  app.use(router.allowedMethods({ throw: false }));
+  return app;
+}

@@ -1,0 +1,29 @@
+import type Router from '@koa/router';
+import type { ApiDeps } from '../app.js';
+
+export function healthRoutes(router: Router, deps: ApiDeps): void {
+  router.get('/live', (ctx) => {
+    ctx.body = { status: 'ok' };
+  });
+
+  router.get('/ready', async (ctx) => {
+    const checks: Record<string, string> = {};
+    try {
+      await deps.ping();
+      checks.redis = 'ok';
+    } catch {
+      checks.redis = 'unavailable';
+    }
+    if (deps.search) checks.model = `${deps.search.embedder.modelId} (${deps.search.embedder.dimension}-d)`;
+    const ready = checks.redis === 'ok';
+    ctx.status = ready ? 200 : 503;
+    ctx.body = { status: ready ? 'ready' : 'not_ready', checks, ...(deps.search ? { indexSize: deps.search.index.prompts.size } : {}) };
+  });
+
+  if (deps.config.METRICS_ENABLED) {
+    router.get('/metrics', async (ctx) => {
+      ctx.type = deps.metrics.registry.contentType;
+      ctx.body = await deps.metrics.registry.metrics();
+    });
+  }
+}

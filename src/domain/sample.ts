@@ -1,0 +1,101 @@
+import { z } from 'zod';
+
+/** A sampled prompt as the worker and the stores see it: timestamps normalised to epoch ms. */
+export interface Sample {
+  accountId: string;
+  promptId: string;
+  ts: number;
+  text: string;
+  metadata?: Record<string, string | number | boolean | null>;
+}
+
+export interface SampleLimits {
+  maxTextChars: number;
+  maxBatchSamples: number;
+}
+
+// Ids end up in Redis keys, log lines and URLs: printable, no whitespace or separators we use.
+const ID = /^[\x21-\x7e]{1,200}$/;
+// 2000-01-01 .. generous future skew; outside that a timestamp is a client bug, not traffic.
+const MIN_TS = Date.UTC(2000, 0, 1);
+const MAX_FUTURE_MS = 24 * 3600 * 1000;
+// eslint-disable-next-line no-control-regex
+const FORBIDDEN_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+const id = (what: string) =>
+  z
+    .string({ required_error: `${what} is required`, invalid_type_error: `${what} must be a string` })
+    .regex(ID, `${what} must be 1-200 printable ASCII characters without spaces`);
+
+const timestamp = z
+  .union([z.number(), z.string()], {
+    errorMap: () => ({ message: 'ts must be an ISO-8601 string or epoch milliseconds' }),
+  })
+  .transform((v, ctx) => {
+    const ms = typeof v === 'number' ? v : /^\d{4}-\d{2}-\d{2}T/.test(v) ? Date.parse(v) : NaN;
+    if (!Number.isFinite(ms) || (typeof v === 'number' && !Number.isInteger(v))) {
+      ctx.addIssue({ code: 'custom', message: 'ts must be an ISO-8601 string or integer epoch milliseconds' });
+      return z.NEVER;
+    }
+    if (ms < MIN_TS || ms > Date.now() + MAX_FUTURE_MS) {
+      ctx.addIssue({ code: 'custom', message: 'ts is outside the accepted range (2000-01-01 to now + 1 day)' });
+      return z.NEVER;
+    }
+    return ms;
+  });
+
+const metadataKey = /^[A-Za-z][A-Za-z0-9_.-]{0,63}$/;
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+// Keys are checked on the raw object: a parsed record would already have swallowed `__proto__`.
+const metadata = z
+  .custom<Record<string, unknown>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), {
+    message: 'metadata must be an object of string, number, boolean or null values',
+  })
+  .superRefine((m, ctx) => {
+    const keys = Object.keys(m);
+    if (keys.length > 32) ctx.addIssue({ code: 'custom', message: 'metadata has more than 32 keys' });
+    for (const k of keys) {
+      if (!metadataKey.test(k) || FORBIDDEN_KEYS.has(k)) {
+        ctx.addIssue({ code: 'custom', path: [k], message: `metadata key ${JSON.stringify(k)} is not allowed` });
+      }
+    }
+  })
+  .pipe(
+    z.record(
+      z.union([z.string().max(1000), z.number().finite(), z.boolean(), z.null()], {
+        errorMap: () => ({ message: 'metadata values must be strings (up to 1000 characters), numbers, booleans or null' }),
+      }),
+    ),
+  );
+
+export function sampleSchema(limits: SampleLimits) {
+  return z
+    .object({
+      accountId: id('accountId'),
+      promptId: id('promptId'),
+      ts: timestamp,
+      text: z
+        .string({ required_error: 'text is required', invalid_type_error: 'text must be a string' })
+        .min(1, 'text must not be empty')
+        .max(limits.maxTextChars, `text must be at most ${limits.maxTextChars} characters`)
+        .refine((t) => !FORBIDDEN_TEXT.test(t), 'text must not contain control characters')
+        .refine((t) => !LONE_SURROGATE.test(t), 'text must be valid Unicode (lone surrogate)'),
+      metadata: metadata.optional(),
+    })
+    .strict();
+}
+
+export function batchSchema(limits: SampleLimits) {
+  return z
+    .object({
+      samples: z
+        .array(sampleSchema(limits), {
+          required_error: 'samples is required',
+          invalid_type_error: 'samples must be an array',
+        })
+        .min(1, 'samples must hold at least one sample')
+        .max(limits.maxBatchSamples, `samples must hold at most ${limits.maxBatchSamples} samples`),
+    })
+    .strict();
+}

@@ -1,0 +1,18 @@
+/** Approximate nearest-neighbour index over unit vectors, addressed by integer labels. */
+export interface VectorIndex {
+  readonly dimension: number;
+  readonly size: number;
+  add(label: number, vector: Float32Array): void;
+  /** Marks a label deleted: it is never returned again. */
+  remove(label: number): void;
+  has(label: number): boolean;
+  /** The stored vector of a label, if indexed. */
+  vectorOf(label: number): Float32Array | undefined;
+  /** Nearest first; similarity is cosine similarity in [-1, 1]. */
+  search(vector: Float32Array, k: number, filter?: (label: number) => boolean): Neighbour[];
+}
+
+export interface Neighbour {
+  label: number;
+  similarity: number;
+}

@@ -1,0 +1,65 @@
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import type { Embedder } from './domain/embedder.js';
+
+export function createMetrics() {
+  const registry = new Registry();
+  collectDefaultMetrics({ register: registry, prefix: 'dr_' });
+  const registers = [registry];
+  return {
+    registry,
+    ingestSamples: new Counter({
+      name: 'dr_ingest_samples_total',
+      help: 'Samples received by POST /v1/samples, by outcome',
+      labelNames: ['outcome'] as const,
+      registers,
+    }),
+    storedSamples: new Counter({ name: 'dr_stored_samples_total', help: 'Samples newly committed by workers', registers }),
+    queueWait: new Histogram({
+      name: 'dr_queue_wait_seconds',
+      help: 'Time from enqueue to processing start',
+      labelNames: ['queue'] as const,
+      buckets: [0.01, 0.05, 0.1, 0.5, 1, 5, 30, 120, 600],
+      registers,
+    }),
+    jobDuration: new Histogram({
+      name: 'dr_job_duration_seconds',
+      help: 'Job processing time',
+      labelNames: ['queue', 'outcome'] as const,
+      buckets: [0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10, 60],
+      registers,
+    }),
+    embedDuration: new Histogram({
+      name: 'dr_embed_seconds',
+      help: 'Time to embed one call of texts',
+      buckets: [0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 1, 5],
+      registers,
+    }),
+    embeddedTexts: new Counter({ name: 'dr_embedded_texts_total', help: 'Texts embedded', registers }),
+    indexSize: new Gauge({ name: 'dr_index_size', help: 'Vectors in the search index', registers }),
+    httpDuration: new Histogram({
+      name: 'dr_http_request_duration_seconds',
+      help: 'HTTP request latency',
+      labelNames: ['method', 'route', 'status'] as const,
+      buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.5, 1, 5],
+      registers,
+    }),
+  };
+}
+
+export type Metrics = ReturnType<typeof createMetrics>;
+
+export function instrumentEmbedder(embedder: Embedder, metrics: Metrics): Embedder {
+  return {
+    modelId: embedder.modelId,
+    dimension: embedder.dimension,
+    async embed(texts) {
+      const end = metrics.embedDuration.startTimer();
+      try {
+        return await embedder.embed(texts);
+      } finally {
+        end();
+        metrics.embeddedTexts.inc(texts.length);
+      }
+    },
+  };
+}

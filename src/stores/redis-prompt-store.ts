@@ -1,0 +1,173 @@
+import type { Redis } from 'ioredis';
+import type { EmbeddedSample, PromptStore } from '../domain/ingest.js';
+import type { RedisKeys } from './redis-keys.js';
+
+export interface StoredPrompt {
+  promptId: string;
+  accountId: string;
+  ts: number;
+  text: string;
+  label: number;
+  batchId: string;
+  metadata?: Record<string, unknown>;
+}
+
+export interface AccountCounters {
+  accountId: string;
+  prompts: number;
+  firstSeen: number;
+  lastSeen: number;
+}
+
+/*
+ * One script call commits a chunk; Redis runs it atomically, so for every sample either all of
+ * (record, label, account counters, index-log entry) exist or none do. The existence check on the
+ * record makes a re-run after a crash, or the same promptId from a concurrent batch, a no-op.
+ */
+const STORE_SCRIPT = `
+local p, batch, model, dim = ARGV[1], ARGV[2], ARGV[3], ARGV[4]
+local held = redis.call('HGET', p .. ':meta', 'model')
+if not held then
+  redis.call('HSET', p .. ':meta', 'model', model, 'dim', dim)
+elseif held ~= model then
+  return redis.error_reply('MODEL_MISMATCH vectors in this store come from ' .. held .. ', not ' .. model)
+end
+local stored = 0
+for i = 5, #ARGV, 6 do
+  local pid, aid, ts = ARGV[i], ARGV[i + 1], ARGV[i + 2]
+  local key = p .. ':prompt:' .. pid
+  if redis.call('EXISTS', key) == 0 then
+    local label = redis.call('INCR', p .. ':seq:label')
+    redis.call('HSET', key, 'a', aid, 't', ts, 'x', ARGV[i + 3], 'l', label, 'b', batch, 'm', ARGV[i + 5])
+    local acct = p .. ':acct:' .. aid
+    redis.call('HINCRBY', acct, 'n', 1)
+    local first = redis.call('HGET', acct, 'first')
+    if not first or tonumber(ts) < tonumber(first) then redis.call('HSET', acct, 'first', ts) end
+    local last = redis.call('HGET', acct, 'last')
+    if not last or tonumber(ts) > tonumber(last) then redis.call('HSET', acct, 'last', ts) end
+    redis.call('XADD', p .. ':log:vectors', '*', 'l', label, 'p', pid, 'a', aid, 'v', ARGV[i + 4])
+    stored = stored + 1
+  end
+  redis.call('DEL', p .. ':claim:' .. pid)
+end
+return stored
+`;
+
+/*
+ * Decides at submission which samples are new. A claim names the batch that will store the sample;
+ * another batch may take it over only when the claiming batch's job does not exist (its request
+ * failed before enqueueing), so a client that re-batches after an error loses nothing. The store
+ * script stays the authority: in the narrow race where two batches both claim, the sample is
+ * still stored and counted once.
+ */
+const CLAIM_SCRIPT = `
+local p, jobPrefix, batch = ARGV[1], ARGV[2], ARGV[3]
+local out = {}
+for i = 4, #ARGV do
+  local pid = ARGV[i]
+  local fresh = 0
+  if redis.call('EXISTS', p .. ':prompt:' .. pid) == 0 then
+    local holder = redis.call('GET', p .. ':claim:' .. pid)
+    if (not holder) or holder == batch or redis.call('EXISTS', jobPrefix .. holder) == 0 then
+      redis.call('SET', p .. ':claim:' .. pid, batch)
+      fresh = 1
+    end
+  end
+  out[#out + 1] = fresh
+end
+return out
+`;
+
+export class ModelMismatchError extends Error {}
+
+export class RedisPromptStore implements PromptStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly model: { id: string; dimension: number },
+  ) {}
+
+  async findStored(promptIds: readonly string[]): Promise<Set<string>> {
+    if (promptIds.length === 0) return new Set();
+    const pipeline = this.redis.pipeline();
+    for (const id of promptIds) pipeline.exists(this.keys.prompt(id));
+    const results = (await pipeline.exec()) ?? [];
+    const stored = new Set<string>();
+    results.forEach(([err, n], i) => {
+      if (err) throw err;
+      if (n === 1) stored.add(promptIds[i]!);
+    });
+    return stored;
+  }
+
+  async store(batchId: string, samples: readonly EmbeddedSample[]): Promise<number> {
+    if (samples.length === 0) return 0;
+    const args: (string | Buffer)[] = [this.keys.prefix, batchId, this.model.id, String(this.model.dimension)];
+    for (const s of samples) {
+      args.push(
+        s.promptId,
+        s.accountId,
+        String(s.ts),
+        s.text,
+        Buffer.from(s.vector.buffer, s.vector.byteOffset, s.vector.byteLength),
+        s.metadata ? JSON.stringify(s.metadata) : '',
+      );
+    }
+    try {
+      return (await this.redis.eval(STORE_SCRIPT, 0, ...args)) as number;
+    } catch (err) {
+      if (err instanceof Error && err.message.includes('MODEL_MISMATCH')) {
+        throw new ModelMismatchError(err.message.replace(/^.*MODEL_MISMATCH /, ''));
+      }
+      throw err;
+    }
+  }
+
+  /** Claims promptIds for a batch; returns, per id, whether it is new (true) or a duplicate. */
+  async claim(batchId: string, jobKeyPrefix: string, promptIds: readonly string[]): Promise<boolean[]> {
+    const out = (await this.redis.eval(CLAIM_SCRIPT, 0, this.keys.prefix, jobKeyPrefix, batchId, ...promptIds)) as number[];
+    return out.map((n) => n === 1);
+  }
+
+  async getPrompt(promptId: string): Promise<StoredPrompt | undefined> {
+    const h = await this.redis.hgetall(this.keys.prompt(promptId));
+    return h.a === undefined ? undefined : toPrompt(promptId, h);
+  }
+
+  async getPrompts(promptIds: readonly string[]): Promise<(StoredPrompt | undefined)[]> {
+    if (promptIds.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const id of promptIds) pipeline.hgetall(this.keys.prompt(id));
+    const results = (await pipeline.exec()) ?? [];
+    return results.map(([err, h], i) => {
+      if (err) throw err;
+      const hash = h as Record<string, string>;
+      return hash.a === undefined ? undefined : toPrompt(promptIds[i]!, hash);
+    });
+  }
+
+  async getAccount(accountId: string): Promise<AccountCounters | undefined> {
+    const h = await this.redis.hgetall(this.keys.account(accountId));
+    if (h.n === undefined) return undefined;
+    return { accountId, prompts: Number(h.n), firstSeen: Number(h.first), lastSeen: Number(h.last) };
+  }
+
+  /** The model that produced the stored vectors, if any has been stored. */
+  async storedModel(): Promise<{ model: string; dimension: number } | undefined> {
+    const [model, dim] = await this.redis.hmget(this.keys.meta, 'model', 'dim');
+    return model ? { model, dimension: Number(dim) } : undefined;
+  }
+}
+
+function toPrompt(promptId: string, h: Record<string, string>): StoredPrompt {
+  const prompt: StoredPrompt = {
+    promptId,
+    accountId: h.a!,
+    ts: Number(h.t),
+    text: h.x ?? '',
+    label: Number(h.l),
+    batchId: h.b ?? '',
+  };
+  if (h.m) prompt.metadata = JSON.parse(h.m) as Record<string, unknown>;
+  return prompt;
+}
