@@ -24,6 +24,8 @@ const schema = z.object({
   MODELS_DIR: z.string().default(path.join(repoRoot, 'models')),
   EMBED_MODEL: z.string().min(1).default('glove-sif-100d'),
   EMBED_BATCH_SIZE: z.coerce.number().int().min(1).max(4096).default(256),
+  /** How long a worker's hold on a job lasts without renewal; a killed worker's jobs are retried after it. */
+  JOB_LOCK_MS: z.coerce.number().int().min(1000).default(30_000),
   INGEST_CONCURRENCY: z.coerce.number().int().min(1).max(64).default(2),
   MAX_BATCH_SAMPLES: z.coerce.number().int().min(1).max(10_000).default(1000),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(8 * 1024 * 1024),

@@ -7,7 +7,7 @@ import { Queues } from '../jobs/registry.js';
 import { createApp } from './api/app.js';
 import type { Config } from './config.js';
 import type { Embedder } from './domain/embedder.js';
-import { createTransformersEmbedder } from './embedding/transformers-embedder.js';
+import { createThreadedEmbedder } from './embedding/threaded-embedder.js';
 import { createMetrics, instrumentEmbedder } from './metrics.js';
 import { IndexFollower } from './stores/index-follower.js';
 import { redisKeys } from './stores/redis-keys.js';
@@ -38,11 +38,13 @@ export async function startService(config: Config, logger: Logger, overrides: { 
   const workerRedis = runsWorkers ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: null }) : undefined;
   workerRedis?.on('error', (err) => logger.warn({ err: err.message }, 'worker redis connection error'));
 
-  const embedder = instrumentEmbedder(
-    overrides.embedder ??
-      (await createTransformersEmbedder({ modelsDir: config.MODELS_DIR, model: config.EMBED_MODEL, batchSize: config.EMBED_BATCH_SIZE })),
-    metrics,
-  );
+  // One embed thread per process serves ingest and search queries: tokenising is CPU-bound and
+  // belongs off the thread that answers HTTP and owns the index, and onnxruntime-node must not be
+  // loaded by two threads of one process.
+  const embedThread = overrides.embedder
+    ? undefined
+    : await createThreadedEmbedder({ modelsDir: config.MODELS_DIR, model: config.EMBED_MODEL, batchSize: config.EMBED_BATCH_SIZE });
+  const embedder = instrumentEmbedder(overrides.embedder ?? embedThread!, metrics);
   const model = { id: embedder.modelId, dimension: embedder.dimension };
   const store = new RedisPromptStore(redis, keys, model);
   const held = await store.storedModel();
@@ -74,7 +76,7 @@ export async function startService(config: Config, logger: Logger, overrides: { 
   let workers: Worker[] = [];
   if (workerRedis) {
     const workerStore = new RedisPromptStore(workerRedis, keys, model);
-    workers = startWorkers({ connection: workerRedis, prefix: config.KEY_PREFIX, concurrency: config.INGEST_CONCURRENCY, embedder, store: workerStore, metrics, logger });
+    workers = startWorkers({ connection: workerRedis, prefix: config.KEY_PREFIX, concurrency: config.INGEST_CONCURRENCY, lockMs: config.JOB_LOCK_MS, embedder, store: workerStore, metrics, logger });
   }
 
   const app = createApp({
@@ -101,6 +103,7 @@ export async function startService(config: Config, logger: Logger, overrides: { 
         server.closeIdleConnections();
       });
       await Promise.all(workers.map((w) => w.close()));
+      await embedThread?.close();
       await index?.stop();
       await queues?.close();
       await Promise.all([redis.quit().catch(() => redis.disconnect()), workerRedis?.quit().catch(() => workerRedis.disconnect())]);

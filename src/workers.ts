@@ -11,6 +11,7 @@ export interface WorkerDeps {
   connection: Redis;
   prefix: string;
   concurrency: number;
+  lockMs: number;
   embedder: Embedder;
   store: PromptStore;
   metrics: Metrics;
@@ -35,7 +36,7 @@ export function startWorkers(deps: WorkerDeps): Worker[] {
         throw err;
       }
     },
-    { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency, autorun: true },
+    { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency, lockDuration: deps.lockMs, stalledInterval: deps.lockMs, autorun: true },
   );
   worker.on('completed', (job: Job, result: IngestResult) => {
     deps.logger.debug({ jobId: job.id, queue: name, ...result }, 'job completed');

@@ -39,8 +39,8 @@ export class IndexFollower {
     this.prompts = prompts;
     this.lastLogId = lastLogId;
     this.snapshotLogId = lastLogId;
-    // A blocking XREAD holds its connection; keep it off the shared one.
-    this.reader = opts.redis.duplicate();
+    // A blocking XREAD holds its connection, so it gets its own, which waits out Redis outages.
+    this.reader = opts.redis.duplicate({ lazyConnect: false, enableOfflineQueue: true, maxRetriesPerRequest: null });
   }
 
   static async open(opts: IndexFollowerOptions): Promise<IndexFollower> {

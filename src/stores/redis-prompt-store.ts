@@ -54,29 +54,37 @@ return stored
 `;
 
 /*
- * Decides at submission which samples are new. A claim names the batch that will store the sample;
- * another batch may take it over only when the claiming batch's job does not exist (its request
- * failed before enqueueing), so a client that re-batches after an error loses nothing. The store
- * script stays the authority: in the narrow race where two batches both claim, the sample is
- * still stored and counted once.
+ * Decides at submission which samples are new. A claim names the batch that will store the sample
+ * and when it was made. Another batch may take it over only when the claiming batch's job does not
+ * exist and the claim is older than the grace period: the claimer's request failed before it
+ * enqueued, so a client that re-batches after an error loses nothing. A younger claim without a job
+ * is answered "pending" (2): its request is probably between claiming and enqueueing, and the caller
+ * asks again shortly rather than guessing.
  */
 const CLAIM_SCRIPT = `
-local p, jobPrefix, batch = ARGV[1], ARGV[2], ARGV[3]
+local p, jobPrefix, batch, now, grace = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
 local out = {}
-for i = 4, #ARGV do
+for i = 6, #ARGV do
   local pid = ARGV[i]
-  local fresh = 0
+  local verdict = 0
   if redis.call('EXISTS', p .. ':prompt:' .. pid) == 0 then
-    local holder = redis.call('GET', p .. ':claim:' .. pid)
-    if (not holder) or holder == batch or redis.call('EXISTS', jobPrefix .. holder) == 0 then
-      redis.call('SET', p .. ':claim:' .. pid, batch)
-      fresh = 1
+    local claim = redis.call('GET', p .. ':claim:' .. pid)
+    local holder, at = nil, 0
+    if claim then holder, at = string.match(claim, '^([^|]*)|(%d+)$') end
+    if not holder or holder == batch then
+      verdict = 1
+    elseif redis.call('EXISTS', jobPrefix .. holder) == 0 then
+      if now - tonumber(at) >= grace then verdict = 1 else verdict = 2 end
     end
+    if verdict == 1 then redis.call('SET', p .. ':claim:' .. pid, batch .. '|' .. now) end
   end
-  out[#out + 1] = fresh
+  out[#out + 1] = verdict
 end
 return out
 `;
+
+export type ClaimVerdict = 'new' | 'duplicate' | 'pending';
+const VERDICTS: ClaimVerdict[] = ['duplicate', 'new', 'pending'];
 
 export class ModelMismatchError extends Error {}
 
@@ -123,10 +131,10 @@ export class RedisPromptStore implements PromptStore {
     }
   }
 
-  /** Claims promptIds for a batch; returns, per id, whether it is new (true) or a duplicate. */
-  async claim(batchId: string, jobKeyPrefix: string, promptIds: readonly string[]): Promise<boolean[]> {
-    const out = (await this.redis.eval(CLAIM_SCRIPT, 0, this.keys.prefix, jobKeyPrefix, batchId, ...promptIds)) as number[];
-    return out.map((n) => n === 1);
+  /** Claims promptIds for a batch whose job will live under `jobKeyPrefix + batchId`. */
+  async claim(batchId: string, jobKeyPrefix: string, promptIds: readonly string[], graceMs: number): Promise<ClaimVerdict[]> {
+    const out = (await this.redis.eval(CLAIM_SCRIPT, 0, this.keys.prefix, jobKeyPrefix, batchId, Date.now(), graceMs, ...promptIds)) as number[];
+    return out.map((n) => VERDICTS[n]!);
   }
 
   async getPrompt(promptId: string): Promise<StoredPrompt | undefined> {

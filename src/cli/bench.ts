@@ -1,0 +1,187 @@
+/**
+ * npm run bench -- --prompts 20000 [--batch 500] [--concurrency 4] [--searches 1000] [--synthetic]
+ * Measures, in one run over the same prompts: the embedder alone, hnswlib-node alone, and the whole
+ * pipeline (HTTP in -> queue -> worker -> Redis -> index log -> searchable) in a child service process.
+ */
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { loadConfig } from '../config.js';
+import { createTransformersEmbedder } from '../embedding/transformers-embedder.js';
+import { HnswVectorIndex } from '../stores/hnsw-index.js';
+import { parseArgs } from './args.js';
+
+const args = parseArgs(process.argv.slice(2), {
+  prompts: '20000',
+  batch: '500',
+  concurrency: '4',
+  searches: '1000',
+  pools: path.resolve('../shared/data/prompts'),
+  synthetic: false,
+});
+const N = Number(args.prompts);
+const config = loadConfig();
+const log = (msg: string) => process.stderr.write(`[bench] ${msg}\n`);
+
+async function loadTexts(): Promise<string[]> {
+  const texts: string[] = [];
+  if (!args.synthetic) {
+    try {
+      for (const f of (await readdir(args.pools)).filter((f) => f.endsWith('.jsonl')).sort()) {
+        for (const line of (await readFile(path.join(args.pools, f), 'utf8')).split('\n')) {
+          if (line.trim()) texts.push((JSON.parse(line) as { text: string }).text);
+        }
+      }
+    } catch {
+      log(`no prompt pools at ${args.pools}; using synthetic text`);
+    }
+  }
+  // Deterministic shuffle, then top up with synthetic variations when more prompts are asked for.
+  let seed = 42;
+  const rand = () => ((seed = (Math.imul(seed, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+  for (let i = texts.length - 1; i > 0; i--) {
+    const j = Math.floor(rand() * (i + 1));
+    [texts[i], texts[j]] = [texts[j]!, texts[i]!];
+  }
+  const out = texts.slice(0, N).map((t) => t.slice(0, config.MAX_TEXT_CHARS));
+  for (let i = out.length; i < N; i++) out.push(synthetic(rand));
+  return out;
+}
+
+const VERBS = ['write', 'explain', 'debug', 'summarise', 'compare', 'design', 'optimise', 'test', 'translate', 'plan', 'prove', 'estimate'];
+const OBJECTS = ['a python function', 'the sql query', 'this essay', 'a kubernetes deployment', 'the regex', 'a recipe', 'the proof', 'a marketing email', 'the api client', 'a unit test', 'the budget', 'a travel plan', 'the sorting algorithm', 'a short story', 'the dockerfile'];
+const TOPICS = ['for parsing dates', 'about climate change', 'for a small bakery', 'that handles errors', 'with step by step reasoning', 'for beginners', 'in under 100 words', 'using async await', 'for a job interview', 'about the french revolution', 'with edge cases', 'for a birthday party'];
+
+function synthetic(rand: () => number): string {
+  const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)]!;
+  return `${pick(VERBS)} ${pick(OBJECTS)} ${pick(TOPICS)} ${pick(TOPICS)} (${Math.floor(rand() * 1e6)})`;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
+}
+
+async function main(): Promise<void> {
+  const texts = await loadTexts();
+  log(`${texts.length} prompts`);
+
+  const embedder = await createTransformersEmbedder({ modelsDir: config.MODELS_DIR, model: config.EMBED_MODEL, batchSize: config.EMBED_BATCH_SIZE });
+  let t = performance.now();
+  const vectors: Float32Array[] = [];
+  for (let i = 0; i < texts.length; i += 1000) vectors.push(...(await embedder.embed(texts.slice(i, i + 1000))));
+  const embedPerS = texts.length / ((performance.now() - t) / 1000);
+  log(`embedder alone: ${embedPerS.toFixed(0)} prompts/s`);
+
+  const raw = HnswVectorIndex.create(embedder.dimension, { m: config.HNSW_M, efConstruction: config.HNSW_EF_CONSTRUCTION, efSearch: config.HNSW_EF_SEARCH });
+  t = performance.now();
+  vectors.forEach((v, i) => raw.add(i + 1, v));
+  const rawPerS = vectors.length / ((performance.now() - t) / 1000);
+  log(`hnswlib-node alone: ${rawPerS.toFixed(0)} inserts/s`);
+  vectors.length = 0;
+
+  const port = await freePort();
+  const prefix = `bench-${randomBytes(4).toString('hex')}`;
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'dr-bench-'));
+  const url = `http://127.0.0.1:${port}`;
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', KEY_PREFIX: prefix, DATA_DIR: dataDir, LOG_LEVEL: 'warn', SNAPSHOT_INTERVAL_S: '3600' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const redis = new Redis(config.REDIS_URL);
+  try {
+    while (!(await fetch(`${url}/ready`).then((r) => r.ok, () => false))) await new Promise((r) => setTimeout(r, 200));
+    const indexSize = async () => ((await (await fetch(`${url}/ready`)).json()) as { indexSize: number }).indexSize;
+
+    const batch = Number(args.batch);
+    const t0 = Date.UTC(2026, 4, 1);
+    const bodies: string[] = [];
+    for (let i = 0; i < texts.length; i += batch) {
+      const samples = texts.slice(i, i + batch).map((text, j) => ({ accountId: `acct-${(i + j) % 1000}`, promptId: `p-${i + j}`, ts: t0 + (i + j) * 1000, text }));
+      bodies.push(JSON.stringify({ samples }));
+    }
+    log(`posting ${bodies.length} batches of ${batch}`);
+    t = performance.now();
+    let next = 0;
+    let accepted = 0;
+    await Promise.all(
+      Array.from({ length: Number(args.concurrency) }, async () => {
+        while (next < bodies.length) {
+          const body = bodies[next++]!;
+          const res = await fetch(`${url}/v1/samples`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+          if (res.status !== 202) throw new Error(`POST /v1/samples answered ${res.status}: ${await res.text()}`);
+          accepted += ((await res.json()) as { accepted: number }).accepted;
+        }
+      }),
+    );
+    const postedS = (performance.now() - t) / 1000;
+    let last = -1;
+    for (;;) {
+      const size = await indexSize();
+      if (size >= texts.length) break;
+      if (size !== last) log(`searchable: ${size}/${texts.length}`);
+      last = size;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const e2eS = (performance.now() - t) / 1000;
+    const e2ePerS = texts.length / e2eS;
+    log(`end to end: ${e2ePerS.toFixed(0)} prompts/s (all accepted in ${postedS.toFixed(1)} s, searchable after ${e2eS.toFixed(1)} s)`);
+
+    const latencies: number[] = [];
+    const searches = Number(args.searches);
+    for (let i = 0; i < searches; i++) {
+      const q = encodeURIComponent(texts[(i * 7919) % texts.length]!.slice(0, 500));
+      const s = performance.now();
+      const res = await fetch(`${url}/v1/search?text=${q}&k=10`);
+      await res.arrayBuffer();
+      latencies.push(performance.now() - s);
+    }
+    latencies.sort((a, b) => a - b);
+    const metrics = await (await fetch(`${url}/metrics`)).text();
+    const rss = Number(/dr_process_resident_memory_bytes (\d+)/.exec(metrics)?.[1] ?? NaN);
+    const result = {
+      prompts: texts.length,
+      accepted,
+      e2e_prompts_per_s: Math.round(e2ePerS),
+      embed_prompts_per_s: Math.round(embedPerS),
+      raw_hnsw_inserts_per_s: Math.round(rawPerS),
+      e2e_vs_raw_insert: Number((e2ePerS / rawPerS).toFixed(3)),
+      search_p50_ms: Number(percentile(latencies, 0.5).toFixed(2)),
+      search_p99_ms: Number(percentile(latencies, 0.99).toFixed(2)),
+      index_size: await indexSize(),
+      rss_mb: Math.round(rss / 2 ** 20),
+      model: embedder.modelId,
+      hnsw: { m: config.HNSW_M, ef_construction: config.HNSW_EF_CONSTRUCTION, ef_search: config.HNSW_EF_SEARCH },
+    };
+    process.stdout.write(`${JSON.stringify(result)}\n`);
+  } finally {
+    child.kill('SIGTERM');
+    await once(child, 'exit');
+    let cursor = '0';
+    do {
+      const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 5000);
+      cursor = nextCursor;
+      if (keys.length) await redis.unlink(...keys);
+    } while (cursor !== '0');
+    redis.disconnect();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().catch((err: Error) => {
+  process.stderr.write(`bench failed: ${err.message}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,85 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { createServer } from 'node:net';
+import { expect, vi } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { loadConfig, type Config } from '../../src/config.js';
+import { createLogger } from '../../src/log.js';
+import { startService, type RunningService } from '../../src/service.js';
+
+export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/** A key prefix and data dir of its own, so tests never see each other's state. */
+export async function testEnv(name: string) {
+  const prefix = `t-${name}-${randomBytes(4).toString('hex')}`;
+  const dataDir = await mkdtemp(path.join(tmpdir(), `dr-${name}-`));
+  const redis = new Redis(REDIS_URL);
+  return {
+    prefix,
+    dataDir,
+    redis,
+    config(overrides: Record<string, string> = {}): Config {
+      return loadConfig({ REDIS_URL, KEY_PREFIX: prefix, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...overrides });
+    },
+    async start(overrides: Record<string, string> = {}, wiring: Parameters<typeof startService>[2] = {}): Promise<RunningService & { url: string }> {
+      const config = this.config(overrides);
+      const service = await startService(config, createLogger(config.LOG_LEVEL), wiring);
+      return Object.assign(service, { url: `http://127.0.0.1:${service.port}` });
+    },
+    /** Runs the service as a child process, for tests that kill it. */
+    spawn(overrides: Record<string, string> = {}): ChildProcess {
+      const env = { ...process.env, REDIS_URL, KEY_PREFIX: prefix, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...overrides };
+      return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+    },
+    /** Runs the whole service as a child process on a free port and waits until it is ready. */
+    async spawnReady(overrides: Record<string, string> = {}) {
+      const port = await freePort();
+      const child = this.spawn({ PORT: String(port), ...overrides });
+      const url = `http://127.0.0.1:${port}`;
+      await vi.waitFor(async () => expect((await fetch(`${url}/ready`)).status).toBe(200), { timeout: 60_000, interval: 100 });
+      return {
+        url,
+        child,
+        async stop(signal: NodeJS.Signals = 'SIGTERM') {
+          const exited = once(child, 'exit');
+          child.kill(signal);
+          return (await exited)[0] as number | null;
+        },
+      };
+    },
+    /** Deletes only what this test created. */
+    async cleanup(): Promise<void> {
+      let cursor = '0';
+      do {
+        const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+        cursor = next;
+        if (keys.length) await redis.unlink(...keys);
+      } while (cursor !== '0');
+      redis.disconnect();
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+export async function postSamples(url: string, samples: unknown[]) {
+  const res = await fetch(`${url}/v1/samples`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ samples }) });
+  return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+}
+
+export async function getJson(url: string) {
+  const res = await fetch(url);
+  return { status: res.status, body: (await res.json()) as Record<string, any> };
+}
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as { port: number };
+      s.close(() => resolve(port));
+    });
+  });
+}
