@@ -1,9 +1,9 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Embedder } from './domain/embedder.js';
 
-export function createMetrics() {
+export function createMetrics(opts: { processMetrics: boolean } = { processMetrics: true }) {
   const registry = new Registry();
-  collectDefaultMetrics({ register: registry, prefix: 'dr_' });
+  if (opts.processMetrics) collectDefaultMetrics({ register: registry, prefix: 'dr_' });
   const registers = [registry];
   return {
     registry,

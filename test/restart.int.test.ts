@@ -1,5 +1,7 @@
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { fakeEmbedder } from './helpers/fake-embedder.js';
+import { mkdtemp, rm, symlink } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { manyPrompts, samplesFor, topics } from './fixtures/prompts.js';
 import { getJson, postSamples, testEnv } from './helpers/service.js';
 
@@ -29,6 +31,15 @@ describe('a restarted service', () => {
   });
 
   it('refuses to start against stored vectors of another model', async () => {
-    await expect(env.start({}, { embedder: fakeEmbedder() })).rejects.toThrow(/holds vectors from glove-sif-100d \(100-d\) but EMBED_MODEL is fake-bow/);
+    // The same weights under another name stand in for a different model.
+    const modelsDir = await mkdtemp(path.join(tmpdir(), 'dr-models-'));
+    await symlink(path.resolve('models/glove-sif-100d'), path.join(modelsDir, 'other-model'));
+    try {
+      await expect(env.start({ MODELS_DIR: modelsDir, EMBED_MODEL: 'other-model' })).rejects.toThrow(
+        /holds vectors from glove-sif-100d \(100-d\) but EMBED_MODEL is other-model/,
+      );
+    } finally {
+      await rm(modelsDir, { recursive: true, force: true });
+    }
   });
 });

@@ -25,13 +25,17 @@ describe('batch schema', () => {
     ['id with spaces', { samples: [{ ...good, promptId: 'p 1' }] }, 'samples.0.promptId: promptId must be 1-200 printable ASCII characters without spaces'],
     ['NaN-like ts', { samples: [{ ...good, ts: 'yesterday' }] }, 'samples.0.ts: ts must be an ISO-8601 string or integer epoch milliseconds'],
     ['far-future ts', { samples: [{ ...good, ts: Date.now() + 10 * 86400_000 }] }, 'samples.0.ts: ts is outside the accepted range (2000-01-01 to now + 1 day)'],
-    ['NUL in text', { samples: [{ ...good, text: 'a\u0000b' }] }, 'samples.0.text: text must not contain control characters'],
+    ['NUL in text', { samples: [{ ...good, text: 'a\u0000b' }] }, 'samples.0.text: text must not contain NUL characters'],
     ['lone surrogate', { samples: [{ ...good, text: 'a\ud800b' }] }, 'samples.0.text: text must be valid Unicode (lone surrogate)'],
     ['too long text', { samples: [{ ...good, text: 'x'.repeat(101) }] }, 'samples.0.text: text must be at most 100 characters'],
     ['unknown field', { samples: [{ ...good, extra: 1 }] }, "samples.0: Unrecognized key(s) in object: 'extra'"],
     ['nested metadata', { samples: [{ ...good, metadata: { ip: { a: 1 } } }] }, 'samples.0.metadata.ip: metadata values must be strings (up to 1000 characters), numbers, booleans or null'],
   ])('rejects %s, naming the field', (_name, body, expected) => {
     expect(firstIssue(body)).toBe(expected);
+  });
+
+  it('keeps control characters users paste into prompts, such as terminal escapes', () => {
+    expect(firstIssue({ samples: [{ ...good, text: 'colour: \u001b[31mred\u001b[0m\ttab' }] })).toBe('ok');
   });
 
   it('rejects __proto__ metadata keys parsed from JSON', () => {

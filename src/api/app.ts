@@ -1,5 +1,6 @@
 import Router from '@koa/router';
 import Koa from 'koa';
+import type { MetricObjectWithValues, MetricValue } from 'prom-client';
 import type { Logger } from 'pino';
 import type { Queues } from '../../jobs/registry.js';
 import type { Config } from '../config.js';
@@ -18,6 +19,8 @@ export interface ApiDeps {
   metrics: Metrics;
   /** Checks the store answers; the API is not ready without it. */
   ping(): Promise<void>;
+  /** Metrics kept by the ingest thread, served with this thread's. */
+  threadMetrics(): Promise<MetricObjectWithValues<MetricValue<string>>[]>;
   /** Absent in a worker-only process, which serves health and metrics alone. */
   search?: {
     embedder: Embedder;

@@ -19,8 +19,9 @@ const ID = /^[\x21-\x7e]{1,200}$/;
 // 2000-01-01 .. generous future skew; outside that a timestamp is a client bug, not traffic.
 const MIN_TS = Date.UTC(2000, 0, 1);
 const MAX_FUTURE_MS = 24 * 3600 * 1000;
-// eslint-disable-next-line no-control-regex
-const FORBIDDEN_TEXT = /[\u0000-\u0008\u000b\u000c\u000e-\u001f\u007f]/;
+// Real prompts carry terminal escapes and other control characters pasted by users, so text keeps
+// them; NUL alone is refused, since downstream tools treat it as a terminator.
+const NUL = /\u0000/;
 const LONE_SURROGATE = /[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
 
 const id = (what: string) =>
@@ -79,7 +80,7 @@ export function sampleSchema(limits: SampleLimits) {
         .string({ required_error: 'text is required', invalid_type_error: 'text must be a string' })
         .min(1, 'text must not be empty')
         .max(limits.maxTextChars, `text must be at most ${limits.maxTextChars} characters`)
-        .refine((t) => !FORBIDDEN_TEXT.test(t), 'text must not contain control characters')
+        .refine((t) => !NUL.test(t), 'text must not contain NUL characters')
         .refine((t) => !LONE_SURROGATE.test(t), 'text must be valid Unicode (lone surrogate)'),
       metadata: metadata.optional(),
     })

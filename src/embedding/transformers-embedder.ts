@@ -67,7 +67,13 @@ export async function createTransformersEmbedder(opts: TransformersEmbedderOptio
   env.localModelPath = path.resolve(opts.modelsDir) + path.sep;
   env.allowLocalModels = true;
   env.allowRemoteModels = false;
-  const extractor = await pipeline('feature-extraction', opts.model, { local_files_only: true, dtype: 'fp32' });
+  const extractor = await pipeline('feature-extraction', opts.model, {
+    local_files_only: true,
+    dtype: 'fp32',
+    // One non-spinning ORT thread: the service already runs the model beside HTTP, Redis and the
+    // index on few cores, and a spinning pool burns a core between runs.
+    session_options: { intraOpNumThreads: 1, interOpNumThreads: 1, extra: { session: { intra_op: { allow_spinning: '0' }, inter_op: { allow_spinning: '0' } } } },
+  });
 
   const tokenizer = extractor.tokenizer;
   const tokenize = tokenizer as unknown as TokenizeFn;

@@ -88,6 +88,17 @@ const VERDICTS: ClaimVerdict[] = ['duplicate', 'new', 'pending'];
 
 export class ModelMismatchError extends Error {}
 
+/** Vectors of two models are not comparable: refuse to start on a store another model filled. */
+export async function assertStoreModel(store: RedisPromptStore, prefix: string, model: { id: string; dimension: number }): Promise<void> {
+  const held = await store.storedModel();
+  if (held && (held.model !== model.id || held.dimension !== model.dimension)) {
+    throw new ModelMismatchError(
+      `Redis prefix ${prefix} holds vectors from ${held.model} (${held.dimension}-d) but EMBED_MODEL is ${model.id}; ` +
+        'use the same model or another KEY_PREFIX',
+    );
+  }
+}
+
 export class RedisPromptStore implements PromptStore {
   constructor(
     private readonly redis: Redis,

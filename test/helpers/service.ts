@@ -25,9 +25,9 @@ export async function testEnv(name: string) {
     config(overrides: Record<string, string> = {}): Config {
       return loadConfig({ REDIS_URL, KEY_PREFIX: prefix, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...overrides });
     },
-    async start(overrides: Record<string, string> = {}, wiring: Parameters<typeof startService>[2] = {}): Promise<RunningService & { url: string }> {
+    async start(overrides: Record<string, string> = {}): Promise<RunningService & { url: string }> {
       const config = this.config(overrides);
-      const service = await startService(config, createLogger(config.LOG_LEVEL), wiring);
+      const service = await startService(config, createLogger(config.LOG_LEVEL));
       return Object.assign(service, { url: `http://127.0.0.1:${service.port}` });
     },
     /** Runs the service as a child process, for tests that kill it. */

@@ -1,4 +1,5 @@
 import type Router from '@koa/router';
+import { AggregatorRegistry } from 'prom-client';
 import type { ApiDeps } from '../app.js';
 
 export function healthRoutes(router: Router, deps: ApiDeps): void {
@@ -22,8 +23,9 @@ export function healthRoutes(router: Router, deps: ApiDeps): void {
 
   if (deps.config.METRICS_ENABLED) {
     router.get('/metrics', async (ctx) => {
-      ctx.type = deps.metrics.registry.contentType;
-      ctx.body = await deps.metrics.registry.metrics();
+      const merged = AggregatorRegistry.aggregate([await deps.metrics.registry.getMetricsAsJSON(), await deps.threadMetrics()]);
+      ctx.type = merged.contentType;
+      ctx.body = await merged.metrics();
     });
   }
 }
