@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import { z } from 'zod';
 import type { Embedder } from '../src/domain/embedder.js';
+import type { Classifier } from '../src/scoring/classifier.js';
 import { ingestBatch, type IngestResult, type PromptStore } from '../src/domain/ingest.js';
 import { defineQueue, parsePayload } from './define.js';
 
@@ -34,7 +35,7 @@ export const ingestQueue = defineQueue({
 
 export type IngestPayload = z.infer<typeof ingestQueue.payload>;
 
-export function ingestProcessor(deps: { embedder: Embedder; store: PromptStore }) {
+export function ingestProcessor(deps: { embedder: Embedder; classifier: Classifier; store: PromptStore }) {
   return async (job: Job): Promise<IngestResult> => {
     const { batchId, samples } = parsePayload(ingestQueue, job);
     return ingestBatch(batchId, samples, deps, (done, total) => job.updateProgress({ done, total }));

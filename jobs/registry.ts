@@ -2,9 +2,11 @@ import { Queue, type ConnectionOptions } from 'bullmq';
 import type { z } from 'zod';
 import type { QueueDefinition } from './define.js';
 import { ingestQueue } from './ingest.js';
+import { scoreQueue } from './score.js';
+import { webhookQueue } from './webhook.js';
 
 /** Every queue the service runs; producers and workers both go through here. */
-export const queueDefinitions = { ingest: ingestQueue } as const;
+export const queueDefinitions = { ingest: ingestQueue, score: scoreQueue, webhook: webhookQueue } as const;
 
 export type QueueName = keyof typeof queueDefinitions;
 type PayloadOf<N extends QueueName> = z.infer<(typeof queueDefinitions)[N]['payload']>;
@@ -38,6 +40,13 @@ export class Queues {
     const jobId = def.jobId(data);
     await this.get(name).add(def.name, data, { ...def.options, jobId });
     return jobId;
+  }
+
+  /** Runs the queue's job every `everyMs`; one scheduler per queue however many processes call this. */
+  async schedule<N extends QueueName>(name: N, everyMs: number, payload: PayloadOf<N>): Promise<void> {
+    const def = queueDefinitions[name] as QueueDefinition<z.ZodTypeAny>;
+    const data = def.payload.parse(payload);
+    await this.get(name).upsertJobScheduler(def.jobId(data), { every: everyMs }, { name: def.name, data, opts: def.options });
   }
 
   async close(): Promise<void> {

@@ -30,6 +30,15 @@ const schema = z.object({
   MAX_BATCH_SAMPLES: z.coerce.number().int().min(1).max(10_000).default(1000),
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(8 * 1024 * 1024),
   MAX_TEXT_CHARS: z.coerce.number().int().min(1).default(32_000),
+  TAXONOMY_FILE: z.string().default(path.join(repoRoot, 'models', 'taxonomy', 'taxonomy.json')),
+  /** Tier thresholds from organic traffic (`npm run calibrate`). */
+  CALIBRATION_FILE: z.string().default(path.join(repoRoot, 'models', 'calibration.json')),
+  /** Accounts with new prompts are rescored at most once per interval. */
+  SCORE_INTERVAL_MS: z.coerce.number().int().min(100).default(1000),
+  SCORE_MAX_ACCOUNTS_PER_SWEEP: z.coerce.number().int().min(1).max(100_000).default(2000),
+  WEBHOOK_URL: z.string().url().optional(),
+  WEBHOOK_SECRET: z.string().min(16, 'WEBHOOK_SECRET must be at least 16 characters').optional(),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   HNSW_M: z.coerce.number().int().min(4).max(128).default(16),
   HNSW_EF_CONSTRUCTION: z.coerce.number().int().min(10).max(2000).default(100),
   HNSW_EF_SEARCH: z.coerce.number().int().min(10).max(2000).default(64),
@@ -42,11 +51,16 @@ const schema = z.object({
 
 export type Config = z.infer<typeof schema>;
 
+const refined = schema.refine((c) => !c.WEBHOOK_URL || c.WEBHOOK_SECRET, {
+  message: 'WEBHOOK_SECRET is required when WEBHOOK_URL is set (deliveries are signed)',
+  path: ['WEBHOOK_SECRET'],
+});
+
 export class ConfigError extends Error {}
 
 /** The only place that reads process.env; everything else receives a Config. */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(env);
+  const parsed = refined.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);

@@ -10,6 +10,9 @@ import { createMetrics } from './metrics.js';
 import { IndexFollower } from './stores/index-follower.js';
 import { redisKeys } from './stores/redis-keys.js';
 import { assertStoreModel, RedisPromptStore } from './stores/redis-prompt-store.js';
+import { RedisAccountStore } from './stores/redis-account-store.js';
+import { readEvents } from './stores/event-relay.js';
+import { loadCalibration } from './scoring/calibration.js';
 
 export interface RunningService {
   /** The bound port (useful with PORT=0). */
@@ -72,7 +75,19 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     metrics,
     ping: async () => void (await redis.ping()),
     threadMetrics: () => thread.metrics(),
-    ...(index && queues ? { search: { embedder, store, queues, index } } : {}),
+    ...(index && queues
+      ? {
+          search: {
+            embedder,
+            store,
+            queues,
+            index,
+            accounts: new RedisAccountStore(redis, keys, store),
+            calibration: await loadCalibration(config.CALIBRATION_FILE),
+            events: (after: string, limit: number) => readEvents(redis, keys, after, limit),
+          },
+        }
+      : {}),
   });
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(config.PORT, config.HOST, () => resolve(s));

@@ -1,49 +1,45 @@
 import { Worker, type Job } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { ingestProcessor } from '../jobs/ingest.js';
-import { queueDefinitions } from '../jobs/registry.js';
-import type { Embedder } from './domain/embedder.js';
-import type { IngestResult, PromptStore } from './domain/ingest.js';
+import { queueDefinitions, type QueueName } from '../jobs/registry.js';
 import type { Metrics } from './metrics.js';
 
-export interface WorkerDeps {
+export interface WorkerOptions {
   connection: Redis;
   prefix: string;
-  concurrency: number;
   lockMs: number;
-  embedder: Embedder;
-  store: PromptStore;
   metrics: Metrics;
   logger: Logger;
 }
 
-export function startWorkers(deps: WorkerDeps): Worker[] {
-  const name = queueDefinitions.ingest.name;
-  const process = ingestProcessor({ embedder: deps.embedder, store: deps.store });
+/** A BullMQ worker for one registry queue, with timing metrics and jobId-tagged logs. */
+export function startWorker(
+  name: QueueName,
+  processor: (job: Job) => Promise<unknown>,
+  concurrency: number,
+  opts: WorkerOptions,
+): Worker {
+  const queue = queueDefinitions[name].name;
   const worker = new Worker(
-    name,
+    queue,
     async (job: Job) => {
-      deps.metrics.queueWait.observe({ queue: name }, (Date.now() - job.timestamp) / 1000);
-      const end = deps.metrics.jobDuration.startTimer({ queue: name });
+      opts.metrics.queueWait.observe({ queue }, Math.max(0, Date.now() - job.timestamp) / 1000);
+      const end = opts.metrics.jobDuration.startTimer({ queue });
       try {
-        const result = await process(job);
+        const result = await processor(job);
         end({ outcome: 'completed' });
-        deps.metrics.storedSamples.inc(result.stored);
         return result;
       } catch (err) {
         end({ outcome: 'failed' });
         throw err;
       }
     },
-    { connection: deps.connection, prefix: deps.prefix, concurrency: deps.concurrency, lockDuration: deps.lockMs, stalledInterval: deps.lockMs, autorun: true },
+    { connection: opts.connection, prefix: opts.prefix, concurrency, lockDuration: opts.lockMs, stalledInterval: opts.lockMs, autorun: true },
   );
-  worker.on('completed', (job: Job, result: IngestResult) => {
-    deps.logger.debug({ jobId: job.id, queue: name, ...result }, 'job completed');
-  });
-  worker.on('failed', (job: Job | undefined, err: Error) => {
-    deps.logger.warn({ jobId: job?.id, queue: name, attempt: job?.attemptsMade, err: err.message }, 'job failed');
-  });
-  worker.on('error', (err) => deps.logger.error({ err }, 'worker error'));
-  return [worker];
+  worker.on('completed', (job: Job, result: unknown) => opts.logger.debug({ jobId: job.id, queue, result }, 'job completed'));
+  worker.on('failed', (job: Job | undefined, err: Error) =>
+    opts.logger.warn({ jobId: job?.id, queue, attempt: job?.attemptsMade, err: err.message }, 'job failed'),
+  );
+  worker.on('error', (err) => opts.logger.error({ err, queue }, 'worker error'));
+  return worker;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { ingestBatch, type EmbeddedSample, type PromptStore } from '../src/domain/ingest.js';
 import type { Sample } from '../src/domain/sample.js';
-import { fakeEmbedder } from './helpers/fake-embedder.js';
+import { fakeEmbedder, fixedClassifier } from './helpers/fake-embedder.js';
 
 /** In-memory store with the same contract as the Redis one, able to die after N commits. */
 function memoryStore(dieAfterCommits = Infinity) {
@@ -38,7 +38,7 @@ describe('ingestBatch', () => {
   it('stores every sample once and reports progress', async () => {
     const mem = memoryStore();
     const progress: number[] = [];
-    const r = await ingestBatch('b1', samples, { embedder: fakeEmbedder(), store: mem.store }, (done) => void progress.push(done));
+    const r = await ingestBatch('b1', samples, { embedder: fakeEmbedder(), classifier: fixedClassifier, store: mem.store }, (done) => void progress.push(done));
     expect(r).toEqual({ stored: 600, alreadyStored: 0 });
     expect(mem.counts.get('acct-0')).toBe(200);
     expect(progress.at(-1)).toBe(600);
@@ -48,13 +48,13 @@ describe('ingestBatch', () => {
     const mem = memoryStore(1);
     const { store, stored, counts } = mem;
     const embedder = fakeEmbedder();
-    await expect(ingestBatch('b1', samples, { embedder, store })).rejects.toThrow('worker killed');
+    await expect(ingestBatch('b1', samples, { embedder, classifier: fixedClassifier, store })).rejects.toThrow('worker killed');
     const partial = stored.size;
     expect(partial).toBeGreaterThan(0);
     expect(partial).toBeLessThan(samples.length);
 
     mem.revive();
-    const retry = await ingestBatch('b1', samples, { embedder, store });
+    const retry = await ingestBatch('b1', samples, { embedder, classifier: fixedClassifier, store });
     expect(retry).toEqual({ stored: samples.length - partial, alreadyStored: partial });
     expect(stored.size).toBe(600);
     expect([...counts.values()]).toEqual([200, 200, 200]);
@@ -63,9 +63,9 @@ describe('ingestBatch', () => {
   it('does not embed samples that are already stored', async () => {
     const mem = memoryStore();
     const embedder = fakeEmbedder();
-    await ingestBatch('b1', samples.slice(0, 10), { embedder, store: mem.store });
+    await ingestBatch('b1', samples.slice(0, 10), { embedder, classifier: fixedClassifier, store: mem.store });
     const calls = embedder.calls;
-    const r = await ingestBatch('b1', samples.slice(0, 10), { embedder, store: mem.store });
+    const r = await ingestBatch('b1', samples.slice(0, 10), { embedder, classifier: fixedClassifier, store: mem.store });
     expect(r).toEqual({ stored: 0, alreadyStored: 10 });
     expect(embedder.calls).toBe(calls);
   });

@@ -8,6 +8,10 @@ import type { Embedder } from '../domain/embedder.js';
 import type { Metrics } from '../metrics.js';
 import type { IndexFollower } from '../stores/index-follower.js';
 import type { RedisPromptStore } from '../stores/redis-prompt-store.js';
+import type { RedisAccountStore } from '../stores/redis-account-store.js';
+import type { StoredEvent } from '../stores/event-relay.js';
+import type { Calibration } from '../scoring/calibration.js';
+import { accountRoutes } from './routes/accounts.js';
 import { errorsMiddleware } from './errors-middleware.js';
 import { healthRoutes } from './routes/health.js';
 import { promptRoutes } from './routes/prompts.js';
@@ -27,6 +31,9 @@ export interface ApiDeps {
     store: RedisPromptStore;
     queues: Queues;
     index: IndexFollower;
+    accounts: RedisAccountStore;
+    calibration: Calibration;
+    events(after: string, limit: number): Promise<StoredEvent[]>;
   };
 }
 
@@ -38,6 +45,7 @@ export function createApp(deps: ApiDeps): Koa {
   if (deps.search) {
     sampleRoutes(router, { ...deps, ...deps.search });
     promptRoutes(router, { ...deps, ...deps.search });
+    accountRoutes(router, { ...deps, ...deps.search });
   }
   app.use(async (ctx, next) => {
     const end = deps.metrics.httpDuration.startTimer({ method: ctx.method });

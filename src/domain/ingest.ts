@@ -1,8 +1,10 @@
+import type { Classification, Classifier } from '../scoring/classifier.js';
 import type { Embedder } from './embedder.js';
 import type { Sample } from './sample.js';
 
 export interface EmbeddedSample extends Sample {
   vector: Float32Array;
+  classification: Classification;
 }
 
 /** What ingest needs from storage; the Redis implementation lives in src/stores. */
@@ -10,8 +12,9 @@ export interface PromptStore {
   /** The subset of promptIds whose samples are already stored. */
   findStored(promptIds: readonly string[]): Promise<Set<string>>;
   /**
-   * Stores each sample that is not stored yet, counts it for its account and logs its vector for the
-   * index, all in one atomic step per sample. Returns how many were new.
+   * Stores each sample that is not stored yet, counts it for its account, queues it for the
+   * account's score and logs its vector for the index, all in one atomic step per sample.
+   * Returns how many were new.
    */
   store(batchId: string, samples: readonly EmbeddedSample[]): Promise<number>;
 }
@@ -33,7 +36,7 @@ const STORE_CHUNK = 250;
 export async function ingestBatch(
   batchId: string,
   samples: readonly Sample[],
-  deps: { embedder: Embedder; store: PromptStore },
+  deps: { embedder: Embedder; classifier: Classifier; store: PromptStore },
   onProgress: (done: number, total: number) => Promise<void> | void = () => {},
 ): Promise<IngestResult> {
   const stored = await deps.store.findStored(samples.map((s) => s.promptId));
@@ -44,7 +47,7 @@ export async function ingestBatch(
     const vectors = await deps.embedder.embed(chunk.map((s) => s.text));
     committed += await deps.store.store(
       batchId,
-      chunk.map((s, j) => ({ ...s, vector: vectors[j]! })),
+      chunk.map((s, j) => ({ ...s, vector: vectors[j]!, classification: deps.classifier.classify(vectors[j]!, s.text) })),
     );
     await onProgress(Math.min(i + STORE_CHUNK, todo.length), todo.length);
   }

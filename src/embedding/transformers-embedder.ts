@@ -36,10 +36,12 @@ type ModelFn = (inputs: Record<string, Tensor>) => Promise<Record<string, Tensor
 
 const DEFAULT_BATCH_SIZE = 256;
 const DEFAULT_MAX_CHARS = 4000;
+/** Upper bound on batch x padded length of one model run. */
+const MAX_RUN_CELLS = 16_384;
+/** A run is not cut for padding's sake before it holds this many real tokens (runs have a fixed cost). */
+const MIN_RUN_TOKENS = 1_024;
 /** Used when neither the tokenizer nor the config bounds the sequence length. */
 const FALLBACK_MAX_TOKENS = 512;
-/** Anything with no visible character tokenises to nothing for some models; never sent to the model. */
-const VISIBLE = /[^\s\p{Cc}\p{Cf}\p{Co}\p{Cs}]/u;
 
 /**
  * Loads a sentence model in the Hugging Face transformers.js layout from `<modelsDir>/<model>/`
@@ -180,9 +182,8 @@ export async function createTransformersEmbedder(opts: TransformersEmbedderOptio
     const out: Float32Array[] = new Array<Float32Array>(n);
     if (n === 0) return out;
 
-    // 1. Tokenise (unpadded) the texts that have something to tokenise.
-    const todo: number[] = [];
-    for (let i = 0; i < n; i++) if (VISIBLE.test(texts[i] as string)) todo.push(i);
+    // 1. Tokenise, unpadded.
+    const todo: number[] = Array.from({ length: n }, (_, i) => i);
     const ids: number[][] = new Array<number[]>(n);
     let tokenizeMs = 0;
     for (let s = 0; s < todo.length; s += batchSize) {
@@ -199,21 +200,32 @@ export async function createTransformersEmbedder(opts: TransformersEmbedderOptio
       });
     }
 
-    // 2. Model runs over texts sorted by token count, cut where lengths grow by more than a
-    //    quarter, so no run pads much: the model's cost is batch x padded length.
+    // 2. Model runs over texts sorted by token count, so a run pads little: the model's cost is
+    //    runs x fixed overhead + batch x padded length. A run ends at batchSize texts, at
+    //    MAX_RUN_CELLS padded tokens (big output tensors get disproportionately slow to allocate
+    //    and copy), or when padding would exceed a fifth of it once it is big enough to be worth
+    //    a separate run.
     const order = todo.filter((i) => (ids[i] as number[]).length > 0);
     const len = (i: number): number => (ids[i] as number[]).length;
     order.sort((a, b) => len(a) - len(b) || a - b);
     const chunks: number[][] = [];
     let current: number[] = [];
-    let firstLen = 0;
+    let realTokens = 0;
     for (const i of order) {
-      if (current.length === batchSize || (current.length > 0 && len(i) > firstLen * 1.25 + 2)) {
+      const l = len(i);
+      const cells = (current.length + 1) * l;
+      if (
+        current.length > 0 &&
+        (current.length === batchSize ||
+          cells > MAX_RUN_CELLS ||
+          (cells - realTokens - l > 0.2 * cells && realTokens >= MIN_RUN_TOKENS))
+      ) {
         chunks.push(current);
         current = [];
+        realTokens = 0;
       }
-      if (current.length === 0) firstLen = len(i);
       current.push(i);
+      realTokens += l;
     }
     if (current.length > 0) chunks.push(current);
     for (const chunk of chunks) {
@@ -228,7 +240,7 @@ export async function createTransformersEmbedder(opts: TransformersEmbedderOptio
       opts.onBatch?.(timing);
     }
 
-    // 3. Texts without tokens.
+    // 3. Texts without tokens (empty or whitespace-only, for models that add no special tokens).
     for (let i = 0; i < n; i++) if (out[i] === undefined) out[i] = fallbackVector(dimension);
     return out;
   };

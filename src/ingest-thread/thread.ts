@@ -1,11 +1,21 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Redis } from 'ioredis';
+import { ingestProcessor } from '../../jobs/ingest.js';
+import { Queues } from '../../jobs/registry.js';
+import { scoreProcessor } from '../../jobs/score.js';
+import { webhookProcessor } from '../../jobs/webhook.js';
 import { createTransformersEmbedder } from '../embedding/transformers-embedder.js';
 import { createLogger } from '../log.js';
 import { createMetrics, instrumentEmbedder } from '../metrics.js';
+import { loadCalibration } from '../scoring/calibration.js';
+import { buildClassifier } from '../scoring/classifier.js';
+import { loadTaxonomy } from '../scoring/taxonomy.js';
+import { relayEvents } from '../stores/event-relay.js';
+import { RedisAccountStore } from '../stores/redis-account-store.js';
 import { redisKeys } from '../stores/redis-keys.js';
 import { assertStoreModel, RedisPromptStore } from '../stores/redis-prompt-store.js';
-import { startWorkers } from '../workers.js';
+import { startWorker } from '../workers.js';
+import type { Worker } from 'bullmq';
 import type { FromThread, ThreadData, ToThread } from './protocol.js';
 
 const port = parentPort!;
@@ -19,23 +29,48 @@ try {
     await createTransformersEmbedder({ modelsDir: config.MODELS_DIR, model: config.EMBED_MODEL, batchSize: config.EMBED_BATCH_SIZE }),
     metrics,
   );
-  // Workers wait out a Redis outage: their jobs resume when it returns.
-  const redis = runWorkers ? new Redis(config.REDIS_URL, { maxRetriesPerRequest: null }) : undefined;
-  redis?.on('error', (err) => logger.warn({ err: err.message }, 'worker redis connection error'));
-  const store = redis && new RedisPromptStore(redis, redisKeys(config.KEY_PREFIX), { id: embedder.modelId, dimension: embedder.dimension });
-  if (store) await assertStoreModel(store, config.KEY_PREFIX, { id: embedder.modelId, dimension: embedder.dimension });
-  const workers = store && redis
-    ? startWorkers({
-        connection: redis,
-        prefix: config.KEY_PREFIX,
-        concurrency: config.INGEST_CONCURRENCY,
-        lockMs: config.JOB_LOCK_MS,
-        embedder,
-        store,
-        metrics,
-        logger,
-      })
-    : [];
+  const workers: Worker[] = [];
+  let redis: Redis | undefined;
+  let queues: Queues | undefined;
+  if (runWorkers) {
+    // Workers wait out a Redis outage: their jobs resume when it returns.
+    redis = new Redis(config.REDIS_URL, { maxRetriesPerRequest: null });
+    redis.on('error', (err) => logger.warn({ err: err.message }, 'worker redis connection error'));
+    const keys = redisKeys(config.KEY_PREFIX);
+    const model = { id: embedder.modelId, dimension: embedder.dimension };
+    const prompts = new RedisPromptStore(redis, keys, model);
+    await assertStoreModel(prompts, config.KEY_PREFIX, model);
+    const classifier = await buildClassifier(await loadTaxonomy(config.TAXONOMY_FILE), embedder);
+    const calibration = await loadCalibration(config.CALIBRATION_FILE);
+    const conn = redis;
+    queues = new Queues(conn, config.KEY_PREFIX);
+    const opts = { connection: conn, prefix: config.KEY_PREFIX, lockMs: config.JOB_LOCK_MS, metrics, logger };
+
+    const ingest = ingestProcessor({ embedder, classifier, store: prompts });
+    workers.push(
+      startWorker('ingest', async (job) => {
+        const result = await ingest(job);
+        metrics.storedSamples.inc(result.stored);
+        return result;
+      }, config.INGEST_CONCURRENCY, opts),
+    );
+    const q = queues;
+    const webhook = config.WEBHOOK_URL && config.WEBHOOK_SECRET ? { url: config.WEBHOOK_URL, secret: config.WEBHOOK_SECRET, timeoutMs: config.WEBHOOK_TIMEOUT_MS } : undefined;
+    workers.push(
+      startWorker(
+        'score',
+        scoreProcessor({
+          accounts: new RedisAccountStore(conn, keys, prompts),
+          calibration,
+          ...(webhook ? { relayEvents: () => relayEvents(conn, keys, q) } : {}),
+        }),
+        1,
+        opts,
+      ),
+    );
+    await queues.schedule('score', config.SCORE_INTERVAL_MS, { maxAccounts: config.SCORE_MAX_ACCOUNTS_PER_SWEEP });
+    if (webhook) workers.push(startWorker('webhook', webhookProcessor(webhook), 4, opts));
+  }
 
   port.on('message', async (m: ToThread) => {
     try {
@@ -48,7 +83,8 @@ try {
         post({ type: 'metrics', id: m.id, metrics: await metrics.registry.getMetricsAsJSON() });
       } else {
         await Promise.all(workers.map((w) => w.close()));
-        await redis?.quit().catch(() => redis.disconnect());
+        await queues?.close();
+        await redis?.quit().catch(() => redis?.disconnect());
         post({ type: 'closed', id: m.id });
       }
     } catch (err) {

@@ -8,6 +8,10 @@ export function redisKeys(prefix: string) {
     labelSeq: `${prefix}:seq:label`,
     vectorLog: `${prefix}:log:vectors`,
     meta: `${prefix}:meta`,
+    dirty: `${prefix}:dirty`,
+    scores: `${prefix}:scores`,
+    events: `${prefix}:events`,
+    webhookCursor: `${prefix}:webhook:cursor`,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { EmbeddedSample, PromptStore } from '../domain/ingest.js';
+import type { Classification } from '../scoring/classifier.js';
 import type { RedisKeys } from './redis-keys.js';
 
 export interface StoredPrompt {
@@ -10,6 +11,7 @@ export interface StoredPrompt {
   label: number;
   batchId: string;
   metadata?: Record<string, unknown>;
+  classification: Classification;
 }
 
 export interface AccountCounters {
@@ -21,7 +23,8 @@ export interface AccountCounters {
 
 /*
  * One script call commits a chunk; Redis runs it atomically, so for every sample either all of
- * (record, label, account counters, index-log entry) exist or none do. The existence check on the
+ * (record, label, account counters, the account's pending-score entry, index-log entry) exist or
+ * none do. The existence check on the
  * record makes a re-run after a crash, or the same promptId from a concurrent batch, a no-op.
  */
 const STORE_SCRIPT = `
@@ -33,12 +36,13 @@ elseif held ~= model then
   return redis.error_reply('MODEL_MISMATCH vectors in this store come from ' .. held .. ', not ' .. model)
 end
 local stored = 0
-for i = 5, #ARGV, 6 do
+for i = 5, #ARGV, 10 do
   local pid, aid, ts = ARGV[i], ARGV[i + 1], ARGV[i + 2]
   local key = p .. ':prompt:' .. pid
   if redis.call('EXISTS', key) == 0 then
     local label = redis.call('INCR', p .. ':seq:label')
-    redis.call('HSET', key, 'a', aid, 't', ts, 'x', ARGV[i + 3], 'l', label, 'b', batch, 'm', ARGV[i + 5])
+    redis.call('HSET', key, 'a', aid, 't', ts, 'x', ARGV[i + 3], 'l', label, 'b', batch, 'm', ARGV[i + 5],
+      'c', ARGV[i + 6], 'r', ARGV[i + 7], 'h', ARGV[i + 8], 'q', ARGV[i + 9])
     local acct = p .. ':acct:' .. aid
     redis.call('HINCRBY', acct, 'n', 1)
     local first = redis.call('HGET', acct, 'first')
@@ -46,6 +50,8 @@ for i = 5, #ARGV, 6 do
     local last = redis.call('HGET', acct, 'last')
     if not last or tonumber(ts) > tonumber(last) then redis.call('HSET', acct, 'last', ts) end
     redis.call('XADD', p .. ':log:vectors', '*', 'l', label, 'p', pid, 'a', aid, 'v', ARGV[i + 4])
+    redis.call('RPUSH', acct .. ':pending', pid)
+    redis.call('SADD', p .. ':dirty', aid)
     stored = stored + 1
   end
   redis.call('DEL', p .. ':claim:' .. pid)
@@ -130,6 +136,10 @@ export class RedisPromptStore implements PromptStore {
         s.text,
         Buffer.from(s.vector.buffer, s.vector.byteOffset, s.vector.byteLength),
         s.metadata ? JSON.stringify(s.metadata) : '',
+        s.classification.subArea,
+        s.classification.area,
+        s.classification.highValue ? '1' : '0',
+        String(s.classification.confidence),
       );
     }
     try {
@@ -186,6 +196,7 @@ function toPrompt(promptId: string, h: Record<string, string>): StoredPrompt {
     text: h.x ?? '',
     label: Number(h.l),
     batchId: h.b ?? '',
+    classification: { subArea: h.c ?? '', area: h.r ?? '', highValue: h.h === '1', confidence: Number(h.q ?? 0) },
   };
   if (h.m) prompt.metadata = JSON.parse(h.m) as Record<string, unknown>;
   return prompt;

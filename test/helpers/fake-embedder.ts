@@ -1,3 +1,4 @@
+import type { Classifier } from '../../src/scoring/classifier.js';
 import type { Embedder } from '../../src/domain/embedder.js';
 
 /** Deterministic hashed bag of words: enough for tests that are about plumbing, not semantics. */
@@ -22,3 +23,11 @@ export function fakeEmbedder(dimension = 16): Embedder & { calls: number } {
   };
   return e;
 }
+
+/** Puts everything in one sub-area: for tests about storage, not classification. */
+export const fixedClassifier: Classifier = {
+  taxonomyVersion: 'test',
+  modelId: 'fake-bow',
+  subAreas: [],
+  classify: () => ({ subArea: 'other.other', area: 'other', highValue: false, confidence: 1 }),
+};

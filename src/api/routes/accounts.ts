@@ -1,0 +1,86 @@
+import type Router from '@koa/router';
+import { z } from 'zod';
+import { NotFoundError, ValidationError } from '../../errors.js';
+import type { Calibration } from '../../scoring/calibration.js';
+import { isFlagged, TIERS, type Tier } from '../../scoring/score.js';
+import type { AccountView } from '../../stores/redis-account-store.js';
+import { assertValid } from '../body.js';
+import type { ApiDeps } from '../app.js';
+
+type Deps = ApiDeps & NonNullable<ApiDeps['search']>;
+
+const listQuery = z
+  .object({
+    tier: z.enum(TIERS as [Tier, ...Tier[]], { errorMap: () => ({ message: `tier must be one of ${TIERS.join(', ')}` }) }).optional(),
+    minScore: z.coerce.number({ invalid_type_error: 'minScore must be a number' }).min(0, 'minScore must be between 0 and 1').max(1, 'minScore must be between 0 and 1').default(0),
+    limit: z.coerce.number({ invalid_type_error: 'limit must be a number' }).int().min(1, 'limit must be 1 to 500').max(500, 'limit must be 1 to 500').default(50),
+    cursor: z.string().max(64).optional(),
+  })
+  .strict();
+
+/** A tier is a score band, so a tier filter is a range query on the score index. */
+function tierBand(tier: Tier | undefined, c: Calibration): [number, number] {
+  const t = c.thresholds;
+  switch (tier) {
+    case undefined:
+      return [0, Infinity];
+    case 'none':
+      return [0, t.watch];
+    case 'watch':
+      return [t.watch, t.review];
+    case 'review':
+      return [t.review, t.block];
+    case 'block':
+      return [t.block, Infinity];
+  }
+}
+
+export function present(a: AccountView) {
+  return {
+    accountId: a.accountId,
+    score: a.score === null ? null : Math.round(a.score * 1e4) / 1e4,
+    tier: a.tier,
+    flagged: isFlagged(a.tier),
+    clusterId: null,
+    counts: { prompts: a.prompts, pendingScore: a.pending },
+    firstSeen: new Date(a.firstSeen).toISOString(),
+    lastSeen: new Date(a.lastSeen).toISOString(),
+    scoredAt: a.scoredAt === null ? null : new Date(a.scoredAt).toISOString(),
+    evidence: a.evidence,
+  };
+}
+
+export function accountRoutes(router: Router, deps: Deps): void {
+  router.get('/v1/accounts/:accountId', async (ctx) => {
+    const account = await deps.accounts.getAccount(ctx.params.accountId!);
+    if (!account) throw new NotFoundError(`account ${ctx.params.accountId}`);
+    ctx.body = present(account);
+  });
+
+  router.get('/v1/accounts', async (ctx) => {
+    const q = listQuery.safeParse(ctx.query);
+    assertValid(q);
+    const { tier, minScore, limit, cursor } = q.data!;
+    const offset = cursor === undefined ? 0 : Number.parseInt(Buffer.from(cursor, 'base64url').toString(), 10);
+    if (!Number.isInteger(offset) || offset < 0) throw new ValidationError('cursor: cursor is not one this API returned');
+    const [lo, hi] = tierBand(tier, deps.calibration);
+    const ids = await deps.accounts.listByScore({ minScore: Math.max(lo, minScore), maxScore: hi, offset, limit });
+    const accounts = (await Promise.all(ids.map((id) => deps.accounts.getAccount(id)))).filter((a): a is AccountView => !!a);
+    ctx.body = {
+      accounts: accounts.map(present),
+      nextCursor: ids.length === limit ? Buffer.from(String(offset + limit)).toString('base64url') : null,
+    };
+  });
+
+  router.get('/v1/events', async (ctx) => {
+    const q = z
+      .object({
+        after: z.string().regex(/^(0|\d+-\d+)$/, 'after must be an event id such as 1777000000000-0').default('0'),
+        limit: z.coerce.number().int().min(1, 'limit must be 1 to 1000').max(1000, 'limit must be 1 to 1000').default(100),
+      })
+      .strict()
+      .safeParse(ctx.query);
+    assertValid(q);
+    ctx.body = { events: await deps.events(q.data!.after, q.data!.limit) };
+  });
+}

@@ -1,0 +1,66 @@
+import type { Calibration } from '../scoring/calibration.js';
+import { countPrompt, emptyProfile, type ClassifiedPrompt, type Profile } from '../scoring/profile.js';
+import { scoreProfile, TIERS, type AccountScore, type Tier } from '../scoring/score.js';
+
+export interface FoldInput {
+  /** Optimistic-concurrency token: the fold commits only if nobody folded in between. */
+  version: number;
+  profile: Profile | null;
+  tier: Tier;
+  /** The oldest prompts stored for the account and not yet in its profile, in store order. */
+  prompts: ClassifiedPrompt[];
+}
+
+export interface FoldResult {
+  version: number;
+  consumed: number;
+  profile: Profile;
+  score: AccountScore;
+  previousTier: Tier;
+  /** Set when the account moved up a tier: detectors are told about escalations only. */
+  raised?: { from: Tier; to: Tier };
+}
+
+/** What scoring needs from storage; the Redis implementation lives in src/stores. */
+export interface AccountStateStore {
+  /** Accounts with prompts not yet folded into their profile. */
+  dirtyAccounts(limit: number): Promise<string[]>;
+  loadForFold(accountId: string, maxPrompts: number): Promise<FoldInput>;
+  /** Saves profile and score and drops the consumed prompts, atomically; false if `version` is stale. */
+  commitFold(accountId: string, result: FoldResult): Promise<boolean>;
+}
+
+export function foldPrompts(input: FoldInput, calibration: Calibration): FoldResult {
+  const profile = input.profile ? structuredClone(input.profile) : emptyProfile();
+  for (const p of input.prompts) countPrompt(profile, p);
+  const score = scoreProfile(profile, calibration);
+  const result: FoldResult = { version: input.version, consumed: input.prompts.length, profile, score, previousTier: input.tier };
+  if (TIERS.indexOf(score.tier) > TIERS.indexOf(input.tier)) result.raised = { from: input.tier, to: score.tier };
+  return result;
+}
+
+const MAX_FOLD = 5000;
+
+/**
+ * Folds every dirty account's new prompts into its profile and rescores it. Exactly once per
+ * prompt: a fold that loses a race to another scorer, or dies before committing, leaves the
+ * prompts pending and the account dirty, and the next sweep folds them.
+ */
+export async function scoreDirtyAccounts(
+  store: AccountStateStore,
+  calibration: Calibration,
+  opts: { maxAccounts: number },
+): Promise<{ scored: number; raised: number }> {
+  let scored = 0;
+  let raised = 0;
+  for (const accountId of await store.dirtyAccounts(opts.maxAccounts)) {
+    const input = await store.loadForFold(accountId, MAX_FOLD);
+    if (input.prompts.length === 0) continue;
+    const result = foldPrompts(input, calibration);
+    if (await store.commitFold(accountId, result)) {
+      scored++;
+      if (result.raised) raised++;
+    }
+  }
+  return { scored, raised };
+}

@@ -1,0 +1,32 @@
+import { execFile } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { promisify } from 'node:util';
+
+const run = promisify(execFile);
+
+export interface TrafficLabel {
+  accountId: string;
+  label: 'organic' | 'extraction';
+  archetype: string;
+  campaign: string | null;
+  prompts: number;
+}
+
+/** Builds labeled traffic with ../shared/tools/make-traffic.mjs into `outDir`. */
+export async function makeTraffic(opts: { tool: string; scenario: string; pools: string; outDir: string; seed?: number }): Promise<void> {
+  const args = [opts.tool, '--scenario', opts.scenario, '--pools', opts.pools, '--out', opts.outDir];
+  if (opts.seed !== undefined) args.push('--seed', String(opts.seed));
+  await run(process.execPath, args, { maxBuffer: 16 << 20 });
+}
+
+/** The scenario with its campaigns removed: organic-only reference traffic for calibration. */
+export async function writeOrganicScenario(scenario: string, outFile: string): Promise<void> {
+  const s = JSON.parse(await readFile(scenario, 'utf8')) as Record<string, unknown>;
+  await writeFile(outFile, JSON.stringify({ ...s, campaigns: [] }));
+}
+
+export async function readLabels(dir: string): Promise<TrafficLabel[]> {
+  const text = await readFile(path.join(dir, 'labels.jsonl'), 'utf8');
+  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as TrafficLabel);
+}

@@ -1,0 +1,210 @@
+import type { Classification } from './classifier.js';
+import { elicitsReasoning, promptStyle, skeletonKeys } from './text-cues.js';
+
+/** A prompt after embedding and classification, as the profile consumes it. */
+export interface ClassifiedPrompt extends Classification {
+  promptId: string;
+  /** Epoch milliseconds. */
+  ts: number;
+  text: string;
+}
+
+export interface ExamplePrompt {
+  promptId: string;
+  subArea: string;
+  /** Hash rank: the profile keeps the EXAMPLES smallest, so merged profiles keep the same ones. */
+  rank: number;
+}
+
+/**
+ * Everything the score needs about one account, bounded in size whatever the volume: counters, a
+ * sub-area histogram (bounded by the taxonomy), a heavy-hitter sketch of template skeletons, an
+ * hour-of-day histogram, 6-hour activity buckets (kept for RETENTION_MS) and a bottom-k sample of
+ * example prompts. Plain JSON, and `mergeProfiles` pools accounts (e.g. a campaign cluster).
+ */
+export interface Profile {
+  version: 1;
+  n: number;
+  firstTs: number | null;
+  lastTs: number | null;
+  subAreas: Record<string, number>;
+  highValue: number;
+  /** High-value prompts per area: the breadth of what a curriculum sweeps. */
+  highValueByArea: Record<string, number>;
+  /** High-value prompts phrased as self-contained tasks, per area. */
+  highValueTasksByArea: Record<string, number>;
+  task: number;
+  conversational: number;
+  elicit: number;
+  /** Prompts long enough to carry a template skeleton. */
+  skeletonEligible: number;
+  /** Misra-Gries summary of skeleton keys: counts are lower bounds, within `n / SKETCH_SIZE`. */
+  skeletons: Record<string, number>;
+  hourOfDay: number[];
+  /** Prompt counts per 6-hour bucket since the epoch. */
+  buckets: Record<string, number>;
+  /** Largest 24-hour count seen, including buckets already aged out. */
+  peak24h: number;
+  /** Log-gap moments of consecutive in-order prompts (pooled across members after a merge). */
+  gaps: { count: number; sum: number; sumSq: number };
+  examples: ExamplePrompt[];
+}
+
+export const SKETCH_SIZE = 32;
+export const EXAMPLES = 8;
+export const BUCKET_MS = 6 * 3600 * 1000;
+export const RETENTION_MS = 120 * 24 * 3600 * 1000;
+const BUCKETS_PER_DAY = 4;
+
+export function emptyProfile(): Profile {
+  return {
+    version: 1,
+    n: 0,
+    firstTs: null,
+    lastTs: null,
+    subAreas: {},
+    highValue: 0,
+    highValueByArea: {},
+    highValueTasksByArea: {},
+    task: 0,
+    conversational: 0,
+    elicit: 0,
+    skeletonEligible: 0,
+    skeletons: {},
+    hourOfDay: new Array<number>(24).fill(0),
+    buckets: {},
+    peak24h: 0,
+    gaps: { count: 0, sum: 0, sumSq: 0 },
+    examples: [],
+  };
+}
+
+/** Pure: returns a new profile with the prompt counted. */
+export function addPrompt(profile: Profile, p: ClassifiedPrompt): Profile {
+  const out = structuredClone(profile);
+  countPrompt(out, p);
+  return out;
+}
+
+/** `addPrompt` in place, for a caller that owns the profile object (a scan over many prompts). */
+export function countPrompt(out: Profile, p: ClassifiedPrompt): void {
+  const style = promptStyle(p.text);
+  out.n++;
+  out.subAreas[p.subArea] = (out.subAreas[p.subArea] ?? 0) + 1;
+  if (p.highValue) {
+    out.highValue++;
+    out.highValueByArea[p.area] = (out.highValueByArea[p.area] ?? 0) + 1;
+  }
+  if (style === 'task') out.task++;
+  if (style === 'conversational') out.conversational++;
+  if (p.highValue && style === 'task') out.highValueTasksByArea[p.area] = (out.highValueTasksByArea[p.area] ?? 0) + 1;
+  if (elicitsReasoning(p.text)) out.elicit++;
+  const keys = skeletonKeys(p.text);
+  if (keys.length) out.skeletonEligible++;
+  for (const k of keys) sketchAdd(out.skeletons, k, 1);
+
+  if (out.lastTs !== null && p.ts >= out.lastTs) {
+    const g = Math.log10(Math.max(1, (p.ts - out.lastTs) / 1000));
+    out.gaps.count++;
+    out.gaps.sum += g;
+    out.gaps.sumSq += g * g;
+  }
+  out.firstTs = out.firstTs === null ? p.ts : Math.min(out.firstTs, p.ts);
+  out.lastTs = out.lastTs === null ? p.ts : Math.max(out.lastTs, p.ts);
+  out.hourOfDay[new Date(p.ts).getUTCHours()]!++;
+  const b = String(Math.floor(p.ts / BUCKET_MS));
+  out.buckets[b] = (out.buckets[b] ?? 0) + 1;
+  prune(out);
+
+  if (p.highValue) {
+    out.examples = keepSmallest([...out.examples, { promptId: p.promptId, subArea: p.subArea, rank: rankOf(p.promptId) }]);
+  }
+}
+
+/** The profile of both accounts' prompts together (exact except the pooled gap moments). */
+export function mergeProfiles(a: Profile, b: Profile): Profile {
+  const out = emptyProfile();
+  out.n = a.n + b.n;
+  out.firstTs = minNullable(a.firstTs, b.firstTs);
+  out.lastTs = maxNullable(a.lastTs, b.lastTs);
+  out.subAreas = addRecords(a.subAreas, b.subAreas);
+  out.highValue = a.highValue + b.highValue;
+  out.highValueByArea = addRecords(a.highValueByArea, b.highValueByArea);
+  out.highValueTasksByArea = addRecords(a.highValueTasksByArea, b.highValueTasksByArea);
+  out.task = a.task + b.task;
+  out.conversational = a.conversational + b.conversational;
+  out.elicit = a.elicit + b.elicit;
+  out.skeletonEligible = a.skeletonEligible + b.skeletonEligible;
+  out.skeletons = { ...a.skeletons };
+  for (const [k, c] of Object.entries(b.skeletons)) sketchAdd(out.skeletons, k, c);
+  out.hourOfDay = a.hourOfDay.map((x, i) => x + (b.hourOfDay[i] ?? 0));
+  out.buckets = addRecords(a.buckets, b.buckets);
+  out.peak24h = Math.max(a.peak24h, b.peak24h);
+  out.gaps = { count: a.gaps.count + b.gaps.count, sum: a.gaps.sum + b.gaps.sum, sumSq: a.gaps.sumSq + b.gaps.sumSq };
+  out.examples = keepSmallest([...a.examples, ...b.examples.filter((e) => !a.examples.some((x) => x.promptId === e.promptId))]);
+  prune(out);
+  return out;
+}
+
+/** Misra-Gries update: when full, a new key decrements every counter instead of evicting one. */
+function sketchAdd(sketch: Record<string, number>, key: string, count: number): void {
+  if (key in sketch) {
+    sketch[key]! += count;
+    return;
+  }
+  sketch[key] = count;
+  const keys = Object.keys(sketch);
+  if (keys.length <= SKETCH_SIZE) return;
+  const dec = Math.min(...keys.map((k) => sketch[k]!));
+  for (const k of keys) {
+    sketch[k]! -= dec;
+    if (sketch[k]! <= 0) delete sketch[k];
+  }
+}
+
+/** Drops buckets older than the retention window, folding them into `peak24h` first. */
+function prune(p: Profile): void {
+  p.peak24h = Math.max(p.peak24h, maxWindow(p.buckets, BUCKETS_PER_DAY));
+  if (p.lastTs === null) return;
+  const oldest = Math.floor((p.lastTs - RETENTION_MS) / BUCKET_MS);
+  for (const k of Object.keys(p.buckets)) if (Number(k) < oldest) delete p.buckets[k];
+}
+
+/** Largest sum over `width` consecutive buckets. */
+export function maxWindow(buckets: Record<string, number>, width: number): number {
+  const idx = Object.keys(buckets).map(Number).sort((x, y) => x - y);
+  let best = 0;
+  let sum = 0;
+  let lo = 0;
+  for (let hi = 0; hi < idx.length; hi++) {
+    sum += buckets[idx[hi]!]!;
+    while (idx[hi]! - idx[lo]! >= width) sum -= buckets[idx[lo++]!]!;
+    best = Math.max(best, sum);
+  }
+  return best;
+}
+
+function keepSmallest(xs: ExamplePrompt[]): ExamplePrompt[] {
+  return xs.sort((x, y) => x.rank - y.rank || (x.promptId < y.promptId ? -1 : 1)).slice(0, EXAMPLES);
+}
+
+/** FNV-1a: a stable pseudo-random rank per promptId, so the bottom-k sample is order-independent. */
+function rankOf(id: string): number {
+  let h = 2166136261;
+  for (let i = 0; i < id.length; i++) h = Math.imul(h ^ id.charCodeAt(i), 16777619);
+  return h >>> 0;
+}
+
+function addRecords(a: Record<string, number>, b: Record<string, number>): Record<string, number> {
+  const out = { ...a };
+  for (const [k, v] of Object.entries(b)) out[k] = (out[k] ?? 0) + v;
+  return out;
+}
+
+function minNullable(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.min(a, b);
+}
+
+function maxNullable(a: number | null, b: number | null): number | null {
+  return a === null ? b : b === null ? a : Math.max(a, b);
+}

@@ -1,0 +1,120 @@
+import type { Redis } from 'ioredis';
+import type { AccountStateStore, FoldInput, FoldResult } from '../domain/account-scoring.js';
+import type { ClassifiedPrompt, Profile } from '../scoring/profile.js';
+import type { AccountScore, Tier } from '../scoring/score.js';
+import type { RedisKeys } from './redis-keys.js';
+import type { RedisPromptStore } from './redis-prompt-store.js';
+
+/*
+ * Commits a fold only if the account's version is the one it was computed from, so two scorers
+ * never both count the same pending prompts. Profile, score, the pending-list trim, the score index
+ * and a tier-raise event change together; the account leaves the dirty set only if no prompt
+ * arrived meanwhile (the ingest script adds to both atomically, so no arrival is missed).
+ */
+const COMMIT_FOLD = `
+local p, aid, expected, consumed = ARGV[1], ARGV[2], tonumber(ARGV[3]), tonumber(ARGV[4])
+local acct = p .. ':acct:' .. aid
+local v = tonumber(redis.call('HGET', acct, 'v') or '0')
+if v ~= expected then return 0 end
+redis.call('HSET', acct, 'v', v + 1, 'profile', ARGV[5], 'score', ARGV[6], 'tier', ARGV[7], 'evidence', ARGV[8], 'scoredAt', ARGV[9])
+redis.call('LTRIM', acct .. ':pending', consumed, -1)
+redis.call('ZADD', p .. ':scores', ARGV[6], aid)
+if ARGV[10] ~= '' then
+  redis.call('XADD', p .. ':events', '*', 'type', 'account.tier_raised', 'data', ARGV[10])
+end
+if redis.call('LLEN', acct .. ':pending') == 0 then redis.call('SREM', p .. ':dirty', aid) end
+return 1
+`;
+
+export interface AccountView {
+  accountId: string;
+  prompts: number;
+  firstSeen: number;
+  lastSeen: number;
+  pending: number;
+  score: number | null;
+  tier: Tier;
+  evidence: AccountScore['evidence'] | null;
+  scoredAt: number | null;
+}
+
+export class RedisAccountStore implements AccountStateStore {
+  constructor(
+    private readonly redis: Redis,
+    private readonly keys: RedisKeys,
+    private readonly prompts: RedisPromptStore,
+  ) {}
+
+  async dirtyAccounts(limit: number): Promise<string[]> {
+    return this.redis.srandmember(this.keys.dirty, limit);
+  }
+
+  async loadForFold(accountId: string, maxPrompts: number): Promise<FoldInput> {
+    const acct = this.keys.account(accountId);
+    const [[, fields], [, ids]] = (await this.redis
+      .multi()
+      .hmget(acct, 'v', 'profile', 'tier')
+      .lrange(`${acct}:pending`, 0, maxPrompts - 1)
+      .exec()) as [[null, (string | null)[]], [null, string[]]];
+    const [v, profile, tier] = fields;
+    const records = await this.prompts.getPrompts(ids);
+    const prompts: ClassifiedPrompt[] = [];
+    records.forEach((r) => {
+      if (r) prompts.push({ promptId: r.promptId, ts: r.ts, text: r.text, ...r.classification });
+    });
+    return {
+      version: Number(v ?? 0),
+      profile: profile ? (JSON.parse(profile) as Profile) : null,
+      tier: (tier as Tier | null) ?? 'none',
+      prompts,
+    };
+  }
+
+  async commitFold(accountId: string, r: FoldResult): Promise<boolean> {
+    const now = Date.now();
+    const event = r.raised
+      ? JSON.stringify({ accountId, from: r.raised.from, to: r.raised.to, score: r.score.score, at: new Date(now).toISOString() })
+      : '';
+    const ok = await this.redis.eval(
+      COMMIT_FOLD,
+      0,
+      this.keys.prefix,
+      accountId,
+      r.version,
+      r.consumed,
+      JSON.stringify(r.profile),
+      r.score.score,
+      r.score.tier,
+      JSON.stringify(r.score.evidence),
+      now,
+      event,
+    );
+    return ok === 1;
+  }
+
+  async getAccount(accountId: string): Promise<AccountView | undefined> {
+    const acct = this.keys.account(accountId);
+    const [[, h], [, pending]] = (await this.redis.multi().hgetall(acct).llen(`${acct}:pending`).exec()) as [
+      [null, Record<string, string>],
+      [null, number],
+    ];
+    if (h.n === undefined) return undefined;
+    return {
+      accountId,
+      prompts: Number(h.n),
+      firstSeen: Number(h.first),
+      lastSeen: Number(h.last),
+      pending,
+      score: h.score === undefined ? null : Number(h.score),
+      tier: (h.tier as Tier | undefined) ?? 'none',
+      evidence: h.evidence ? (JSON.parse(h.evidence) as AccountScore['evidence']) : null,
+      scoredAt: h.scoredAt ? Number(h.scoredAt) : null,
+    };
+  }
+
+  /** Accounts by score, highest first, within [minScore, maxScore). */
+  async listByScore(opts: { minScore: number; maxScore: number; offset: number; limit: number }): Promise<string[]> {
+    const max = Number.isFinite(opts.maxScore) ? `(${opts.maxScore}` : '+inf';
+    return this.redis.zrevrangebyscore(this.keys.scores, max, opts.minScore, 'LIMIT', opts.offset, opts.limit);
+  }
+}
