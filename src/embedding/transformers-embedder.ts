@@ -39,7 +39,7 @@ const DEFAULT_MAX_CHARS = 4000;
 /** Upper bound on batch x padded length of one model run. */
 const MAX_RUN_CELLS = 16_384;
 /** A run is not cut for padding's sake before it holds this many real tokens (runs have a fixed cost). */
-const MIN_RUN_TOKENS = 1_024;
+const MIN_RUN_TOKENS = 512;
 /** Used when neither the tokenizer nor the config bounds the sequence length. */
 const FALLBACK_MAX_TOKENS = 512;
 
@@ -146,11 +146,14 @@ export async function createTransformersEmbedder(opts: TransformersEmbedderOptio
     const result: Float32Array[] = new Array<Float32Array>(n);
     const acc = new Float64Array(dim);
     for (let i = 0; i < n; i++) {
-      acc.fill(0);
       const len = (ids[i] as number[]).length;
-      let off = i * seq * dim;
-      for (let j = 0; j < len; j++, off += dim) {
-        for (let k = 0; k < dim; k++) acc[k] = (acc[k] as number) + (data[off + k] as number);
+      const base = i * seq * dim;
+      // One scalar accumulator per dimension (strided reads) is ~2x faster in V8 than adding
+      // token rows into an accumulator array.
+      for (let k = 0; k < dim; k++) {
+        let sum = 0;
+        for (let j = 0, o = base + k; j < len; j++, o += dim) sum += data[o] as number;
+        acc[k] = sum;
       }
       // Mean then L2 normalisation, as the pipeline does; the 1/len cancels in the normalisation.
       let sq = 0;
