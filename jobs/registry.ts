@@ -17,12 +17,15 @@ export class Queues {
   constructor(
     private readonly connection: ConnectionOptions,
     readonly prefix: string,
+    /** Connection errors while Redis is away; without a listener BullMQ prints each one. */
+    private readonly onError: (err: Error, queue: QueueName) => void = () => {},
   ) {}
 
   get(name: QueueName): Queue {
     let q = this.queues.get(name);
     if (!q) {
       q = new Queue(queueDefinitions[name].name, { connection: this.connection, prefix: this.prefix });
+      q.on('error', (err) => this.onError(err, name));
       this.queues.set(name, q);
     }
     return q;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { SCOPES } from './api/scopes.js';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -7,6 +8,32 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const bool = z
   .enum(['true', 'false', '1', '0'])
   .transform((v) => v === 'true' || v === '1');
+
+const apiKey = z
+  .object({
+    name: z.string().regex(/^[A-Za-z0-9_.-]{1,64}$/, 'key names are 1-64 letters, digits, _ . or -'),
+    sha256: z.string().regex(/^[0-9a-f]{64}$/, 'sha256 must be 64 lowercase hex digits (npm run keys:hash -- <key>)'),
+    scopes: z.array(z.enum(SCOPES)).min(1, 'a key needs at least one scope'),
+    /** Overrides RATE_LIMIT_RPS / RATE_LIMIT_BURST for this key. */
+    rps: z.number().min(0).optional(),
+    burst: z.number().int().min(1).optional(),
+  })
+  .strict();
+
+// Only hashes are configured, so a leaked environment does not leak usable keys.
+const apiKeys = z
+  .string()
+  .transform((s, ctx) => {
+    try {
+      return JSON.parse(s) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'API_KEYS must be a JSON array of {"name","sha256","scopes"}', fatal: true });
+      return z.NEVER;
+    }
+  })
+  .pipe(z.array(apiKey))
+  .refine((keys) => new Set(keys.map((k) => k.name)).size === keys.length, 'API_KEYS names must be unique')
+  .refine((keys) => new Set(keys.map((k) => k.sha256)).size === keys.length, 'API_KEYS hashes must be unique');
 
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -47,14 +74,31 @@ const schema = z.object({
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   METRICS_ENABLED: bool.default('true'),
+  /** `keys` or `none`; unset means `keys` when NODE_ENV=production, `none` otherwise. */
+  AUTH: z.enum(['keys', 'none']).optional(),
+  API_KEYS: apiKeys.default('[]'),
+  /** Whether /metrics needs a key (any configured key will do). */
+  METRICS_AUTH: bool.default('false'),
+  /** Sustained requests per second per key; 0 turns rate limiting off. */
+  RATE_LIMIT_RPS: z.coerce.number().min(0).default(50),
+  /** Requests a key may send at once after being idle; unset means twice RATE_LIMIT_RPS. */
+  RATE_LIMIT_BURST: z.coerce.number().int().min(1).optional(),
 });
 
-export type Config = z.infer<typeof schema>;
+const refined = schema
+  .refine((c) => !c.WEBHOOK_URL || c.WEBHOOK_SECRET, {
+    message: 'WEBHOOK_SECRET is required when WEBHOOK_URL is set (deliveries are signed)',
+    path: ['WEBHOOK_SECRET'],
+  })
+  // Running without keys must be asked for: production configuration never falls into it silently.
+  .transform((c) => ({ ...c, AUTH: c.AUTH ?? (c.NODE_ENV === 'production' ? 'keys' : 'none') }) as typeof c & { AUTH: 'keys' | 'none' })
+  .refine((c) => c.AUTH === 'none' || c.ROLE === 'worker' || c.API_KEYS.length > 0, {
+    message: 'API_KEYS is required when AUTH=keys (the default with NODE_ENV=production); set AUTH=none to run without keys',
+    path: ['API_KEYS'],
+  });
 
-const refined = schema.refine((c) => !c.WEBHOOK_URL || c.WEBHOOK_SECRET, {
-  message: 'WEBHOOK_SECRET is required when WEBHOOK_URL is set (deliveries are signed)',
-  path: ['WEBHOOK_SECRET'],
-});
+export type Config = z.output<typeof refined>;
+export type ApiKey = Config['API_KEYS'][number];
 
 export class ConfigError extends Error {}
 

@@ -14,6 +14,9 @@ async function main(): Promise<void> {
     throw err;
   }
   const logger = createLogger(config.LOG_LEVEL);
+  if (config.AUTH === 'none' && config.ROLE !== 'worker') {
+    logger.warn('AUTH=none: the API accepts requests without keys and does not rate-limit them; set AUTH=keys and API_KEYS for anything but local development');
+  }
   const service = await startService(config, logger).catch((err: Error) => {
     logger.fatal({ err: err.message }, 'failed to start');
     process.exit(1);

@@ -4,6 +4,7 @@ import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { Queues } from '../jobs/registry.js';
 import { createApp } from './api/app.js';
+import { redisRateLimiter } from './api/rate-limit.js';
 import type { Config } from './config.js';
 import { startIngestThread, type IngestThread } from './ingest-thread/ingest-thread.js';
 import { createMetrics } from './metrics.js';
@@ -54,7 +55,9 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   let index: IndexFollower | undefined;
   let queues: Queues | undefined;
   if (runsApi) {
-    queues = new Queues(redis, config.KEY_PREFIX);
+    queues = new Queues(redis, config.KEY_PREFIX, (err, queue) => logger.warn({ err: err.message, queue }, 'queue connection error'));
+    // Opened now, so its error listener is in place before any outage.
+    queues.get('ingest');
     index = await IndexFollower.open({
       redis,
       keys,
@@ -75,6 +78,9 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     metrics,
     ping: async () => void (await redis.ping()),
     threadMetrics: () => thread.metrics(),
+    threadFailure: () => thread.failure(),
+    model: `${model.id} (${model.dimension}-d)`,
+    limiter: redisRateLimiter(redis, config.KEY_PREFIX, config),
     ...(index && queues
       ? {
           search: {

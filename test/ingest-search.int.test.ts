@@ -72,7 +72,8 @@ describe('ingest -> search on the real model and Redis', () => {
   it('reports readiness and metrics', async () => {
     const ready = await getJson(`${service.url}/ready`);
     expect(ready.status).toBe(200);
-    expect(ready.body.checks).toEqual({ redis: 'ok', model: 'glove-sif-100d (100-d)' });
+    expect(ready.body.checks).toEqual({ redis: 'ok', model: 'ok' });
+    expect(ready.body.model).toBe('glove-sif-100d (100-d)');
     const metrics = await (await fetch(`${service.url}/metrics`)).text();
     expect(metrics).toMatch(/dr_index_size \d+/);
     expect(metrics).toMatch(/dr_ingest_samples_total\{outcome="accepted"\} 13/);

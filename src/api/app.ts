@@ -12,9 +12,11 @@ import type { RedisAccountStore } from '../stores/redis-account-store.js';
 import type { StoredEvent } from '../stores/event-relay.js';
 import type { Calibration } from '../scoring/calibration.js';
 import { accountRoutes } from './routes/accounts.js';
+import { authenticate } from './auth.js';
 import { errorsMiddleware } from './errors-middleware.js';
 import { healthRoutes } from './routes/health.js';
 import { promptRoutes } from './routes/prompts.js';
+import { rateLimit, type RateLimiter } from './rate-limit.js';
 import { sampleRoutes } from './routes/samples.js';
 
 export interface ApiDeps {
@@ -23,8 +25,13 @@ export interface ApiDeps {
   metrics: Metrics;
   /** Checks the store answers; the API is not ready without it. */
   ping(): Promise<void>;
+  /** The embedding model, as `/ready` reports it. */
+  model: string;
+  /** Why the ingest thread (embedding, workers) stopped, if it did. */
+  threadFailure(): Error | undefined;
   /** Metrics kept by the ingest thread, served with this thread's. */
   threadMetrics(): Promise<MetricObjectWithValues<MetricValue<string>>[]>;
+  limiter: RateLimiter;
   /** Absent in a worker-only process, which serves health and metrics alone. */
   search?: {
     embedder: Embedder;
@@ -56,6 +63,8 @@ export function createApp(deps: ApiDeps): Koa {
     }
   });
   app.use(errorsMiddleware(deps.logger));
+  app.use(authenticate(deps.config));
+  app.use(rateLimit(deps.limiter));
   app.use(router.routes());
   app.use(router.allowedMethods({ throw: false }));
   return app;

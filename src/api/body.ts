@@ -1,5 +1,6 @@
 import type { Context } from 'koa';
 import { AppError, ValidationError } from '../errors.js';
+import { firstDuplicateKey } from './duplicate-keys.js';
 
 /** Reads a JSON body with a hard size cap, answering 413/415/400 instead of ever reaching a 500. */
 export async function readJsonBody(ctx: Context, limitBytes: number): Promise<unknown> {
@@ -21,20 +22,31 @@ export async function readJsonBody(ctx: Context, limitBytes: number): Promise<un
   } catch {
     throw new AppError(400, 'invalid_json', 'request body is not valid UTF-8');
   }
+  let body: unknown;
   try {
-    return JSON.parse(text);
+    body = JSON.parse(text);
   } catch (err) {
     throw new AppError(400, 'invalid_json', `request body is not valid JSON: ${(err as Error).message}`);
   }
+  const duplicate = firstDuplicateKey(text);
+  if (duplicate !== undefined) throw new AppError(400, 'invalid_json', `${duplicate}: key appears more than once in its object`);
+  return body;
 }
 
 function tooLarge(limit: number): AppError {
   return new AppError(413, 'payload_too_large', `request body exceeds ${limit} bytes`);
 }
 
-export function assertValid(result: { success: true } | { success: false; error: { issues: { path: (string | number)[]; message: string }[] } }): asserts result is { success: true } {
+type Issue = { path: (string | number)[]; message: string; code?: string; keys?: string[] };
+
+export function assertValid(result: { success: true } | { success: false; error: { issues: Issue[] } }): asserts result is { success: true } {
   if (result.success) return;
-  const details = result.error.issues.map((i) => ({ field: formatPath(i.path), message: i.message }));
+  // Zod reports unknown keys on their parent; name each one instead.
+  const details = result.error.issues.flatMap((i) =>
+    i.code === 'unrecognized_keys' && i.keys
+      ? i.keys.map((k) => ({ field: formatPath([...i.path, k]), message: 'unknown field' }))
+      : [{ field: formatPath(i.path), message: i.message }],
+  );
   const first = details[0];
   const message = first ? `${first.field ? `${first.field}: ` : ''}${first.message}` : 'invalid request';
   throw new ValidationError(details.length > 1 ? `${message} (and ${details.length - 1} more)` : message, details);

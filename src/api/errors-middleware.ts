@@ -18,6 +18,9 @@ export function errorsMiddleware(logger: Logger): Middleware {
       if (ctx.status === 404 && ctx.body === undefined) {
         throw new AppError(404, 'not_found', `no route for ${ctx.method} ${ctx.path}`);
       }
+      if (ctx.status === 405 && ctx.body === undefined) {
+        throw new AppError(405, 'method_not_allowed', `${ctx.method} is not allowed on ${ctx.path}; allowed: ${ctx.response.get('Allow')}`);
+      }
     } catch (err) {
       let app: AppError;
       if (err instanceof AppError) app = err;
@@ -27,6 +30,8 @@ export function errorsMiddleware(logger: Logger): Middleware {
         app = new AppError(500, 'internal', 'internal error');
       }
       if (app.status === 503) ctx.set('Retry-After', '1');
+      // A request refused before its body was read would leave that body to be parsed as the next request.
+      if (!ctx.req.complete) ctx.set('Connection', 'close');
       ctx.status = app.status;
       ctx.body = { error: { code: app.code, message: app.message, ...(app.details ? { details: app.details } : {}) } };
     }

@@ -21,6 +21,7 @@ const args = parseArgs(process.argv.slice(2), {
   review: '0.005',
   block: '0.001',
   confidence: '0.9',
+  'min-prompts': '10',
   taxonomy: DEFAULT_TAXONOMY,
   models: DEFAULT_MODELS_DIR,
   model: DEFAULT_MODEL,
@@ -38,6 +39,7 @@ const calibration = calibrate(scores, {
   source: `${samples.length} prompts from ${scores.length} organic accounts in ${path.basename(args.input)}`,
   targets: { watch: Number(args.watch), review: Number(args.review), block: Number(args.block) },
   confidence: Number(args.confidence),
+  minPrompts: Number(args['min-prompts']),
 });
 await writeFile(args.out, JSON.stringify(calibration, null, 2) + '\n');
 process.stderr.write(`calibrate: ${JSON.stringify(calibration.thresholds)} -> ${args.out}\n`);

@@ -83,7 +83,7 @@ export function sampleSchema(limits: SampleLimits) {
         .refine((t) => !NUL.test(t), 'text must not contain NUL characters')
         .refine((t) => !LONE_SURROGATE.test(t), 'text must be valid Unicode (lone surrogate)'),
       metadata: metadata.optional(),
-    })
+    }, { invalid_type_error: 'each sample must be an object' })
     .strict();
 }
 
@@ -97,6 +97,6 @@ export function batchSchema(limits: SampleLimits) {
         })
         .min(1, 'samples must hold at least one sample')
         .max(limits.maxBatchSamples, `samples must hold at most ${limits.maxBatchSamples} samples`),
-    })
+    }, { invalid_type_error: 'request body must be a JSON object with a samples array' })
     .strict();
 }

@@ -8,6 +8,8 @@ type Request = ToThread extends infer T ? (T extends { id: number } ? Omit<T, 'i
 export interface IngestThread {
   /** Embeds on the thread; the API's search queries use this. */
   embedder: Embedder;
+  /** Why the thread stopped working, if it did; the process is then not ready. */
+  failure(): Error | undefined;
   /** The thread's metrics, to serve alongside the main thread's. */
   metrics(): Promise<MetricObjectWithValues<MetricValue<string>>[]>;
   /** Stops the thread's workers (their jobs finish or go back to the queue), then the thread. */
@@ -75,6 +77,7 @@ export async function startIngestThread(data: ThreadData): Promise<IngestThread>
         return out;
       },
     },
+    failure: () => failure,
     async metrics() {
       const m = await call({ type: 'metrics' });
       return m.type === 'metrics' ? (m.metrics as MetricObjectWithValues<MetricValue<string>>[]) : [];

@@ -43,7 +43,7 @@ try {
     const classifier = await buildClassifier(await loadTaxonomy(config.TAXONOMY_FILE), embedder);
     const calibration = await loadCalibration(config.CALIBRATION_FILE);
     const conn = redis;
-    queues = new Queues(conn, config.KEY_PREFIX);
+    queues = new Queues(conn, config.KEY_PREFIX, (err, queue) => logger.warn({ err: err.message, queue }, 'queue connection error'));
     const opts = { connection: conn, prefix: config.KEY_PREFIX, lockMs: config.JOB_LOCK_MS, metrics, logger };
 
     const ingest = ingestProcessor({ embedder, classifier, store: prompts });

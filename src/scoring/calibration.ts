@@ -13,6 +13,8 @@ export const calibrationSchema = z.object({
   source: z.string(),
   organicAccounts: z.number().int().nonnegative(),
   confidence: z.number().min(0).max(1),
+  /** Review and block need at least this many prompts: a handful is never enough evidence. */
+  minPrompts: z.number().int().nonnegative(),
   targets: z.object({ watch: z.number().min(0).max(1), review: z.number().min(0).max(1), block: z.number().min(0).max(1) }),
   thresholds: z.object({ watch: z.number(), review: z.number(), block: z.number() }),
 });
@@ -25,12 +27,14 @@ export const UNCALIBRATED: Calibration = {
   source: 'none',
   organicAccounts: 0,
   confidence: 0,
+  minPrompts: 0,
   targets: { watch: 0, review: 0, block: 0 },
   thresholds: { watch: Infinity, review: Infinity, block: Infinity },
 };
 
 export const DEFAULT_TARGETS = { watch: 0.02, review: 0.005, block: 0.001 } as const;
 export const DEFAULT_CONFIDENCE = 0.9;
+export const DEFAULT_MIN_PROMPTS = 10;
 /** Block also needs this many logit points (odds x e) above review, whatever the reference size. */
 const BLOCK_MARGIN_LOGIT = 1;
 
@@ -41,7 +45,7 @@ export async function loadCalibration(file: string): Promise<Calibration> {
 /** `scores`: one per organic reference account, all of them (the share is over all of them). */
 export function calibrate(
   scores: readonly number[],
-  opts: { id: string; source: string; targets?: Calibration['targets']; confidence?: number },
+  opts: { id: string; source: string; targets?: Calibration['targets']; confidence?: number; minPrompts?: number },
 ): Calibration {
   const targets = opts.targets ?? { ...DEFAULT_TARGETS };
   const confidence = opts.confidence ?? DEFAULT_CONFIDENCE;
@@ -56,6 +60,7 @@ export function calibrate(
     source: opts.source,
     organicAccounts: sorted.length,
     confidence,
+    minPrompts: opts.minPrompts ?? DEFAULT_MIN_PROMPTS,
     targets,
     thresholds: {
       watch: Math.min(threshold(targets.watch), review),

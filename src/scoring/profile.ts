@@ -171,7 +171,7 @@ function prune(p: Profile): void {
 }
 
 /** Largest sum over `width` consecutive buckets. */
-export function maxWindow(buckets: Record<string, number>, width: number): number {
+function maxWindow(buckets: Record<string, number>, width: number): number {
   const idx = Object.keys(buckets).map(Number).sort((x, y) => x - y);
   let best = 0;
   let sum = 0;

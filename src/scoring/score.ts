@@ -43,8 +43,10 @@ const W_CONVERSATIONAL = -2;
 const ELICIT_HALF_N = 3;
 /** Shares need about this many prompts before they count half. */
 const SHARE_HALF_N = 10;
-/** Breadth needs about this many high-value task prompts before it counts half. */
+/** Breadth needs about this many high-value task prompts before it counts half... */
 const BREADTH_HALF_N = 15;
+/** ...and them to be about this share of the traffic: a broad sliver of a big account is not a sweep. */
+const BREADTH_HALF_SHARE = 0.1;
 /** One skeleton on this share of prompts starts to mark a single-template batch job... */
 const TEMPLATE_FROM = 0.3;
 /** ...and on this share its task phrasing no longer counts at all. */
@@ -64,8 +66,11 @@ export function scoreProfile(profile: Profile, calibration: Calibration): Accoun
       'self-contained tasks in software, agentic, maths or reasoning areas (discounted when one template writes them)',
     ],
     taskBreadth: [
-      (W_BREADTH * Math.max(0, f.taskBreadth - 1)) / 3 * reliability(tasks, BREADTH_HALF_N),
-      'how many high-value areas those tasks sweep (1 to 4)',
+      ((W_BREADTH * Math.max(0, f.taskBreadth - 1)) / 3) *
+        reliability(tasks, BREADTH_HALF_N) *
+        reliability(f.highValueTaskShare, BREADTH_HALF_SHARE) *
+        (1 - templateDominance),
+      'how many high-value areas those tasks sweep (1 to 4); counts as far as tasks are a real part of the traffic',
     ],
     elicitShare: [
       W_ELICIT * f.elicitShare * shareWeight * reliability(f.elicitShare * f.prompts, ELICIT_HALF_N),
@@ -100,7 +105,7 @@ export function scoreProfile(profile: Profile, calibration: Calibration): Accoun
   const total = Math.max(1, profile.n);
   return {
     score,
-    tier: tierFor(score, calibration),
+    tier: tierFor(score, calibration, profile.n),
     evidence: {
       prompts: profile.n,
       topSubAreas: Object.entries(profile.subAreas)
@@ -114,9 +119,10 @@ export function scoreProfile(profile: Profile, calibration: Calibration): Accoun
   };
 }
 
-export function tierFor(score: number, c: Calibration): Tier {
-  if (score >= c.thresholds.block) return 'block';
-  if (score >= c.thresholds.review) return 'review';
+export function tierFor(score: number, c: Calibration, prompts: number): Tier {
+  const enough = prompts >= c.minPrompts;
+  if (enough && score >= c.thresholds.block) return 'block';
+  if (enough && score >= c.thresholds.review) return 'review';
   if (score >= c.thresholds.watch) return 'watch';
   return 'none';
 }

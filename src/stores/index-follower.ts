@@ -41,6 +41,7 @@ export class IndexFollower {
     this.snapshotLogId = lastLogId;
     // A blocking XREAD holds its connection, so it gets its own, which waits out Redis outages.
     this.reader = opts.redis.duplicate({ lazyConnect: false, enableOfflineQueue: true, maxRetriesPerRequest: null });
+    this.reader.on('error', (err) => opts.logger.warn({ err: err.message }, 'index log reader connection error'));
   }
 
   static async open(opts: IndexFollowerOptions): Promise<IndexFollower> {

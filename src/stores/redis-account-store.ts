@@ -20,7 +20,7 @@ redis.call('HSET', acct, 'v', v + 1, 'profile', ARGV[5], 'score', ARGV[6], 'tier
 redis.call('LTRIM', acct .. ':pending', consumed, -1)
 redis.call('ZADD', p .. ':scores', ARGV[6], aid)
 if ARGV[10] ~= '' then
-  redis.call('XADD', p .. ':events', '*', 'type', 'account.tier_raised', 'data', ARGV[10])
+  redis.call('XADD', p .. ':events', 'MAXLEN', '~', 100000, '*', 'type', 'account.tier_raised', 'data', ARGV[10])
 end
 if redis.call('LLEN', acct .. ':pending') == 0 then redis.call('SREM', p .. ':dirty', aid) end
 return 1

@@ -20,7 +20,7 @@ const chatty = Array.from({ length: 60 }, (_, i) =>
   prompt(i % 2 ? `I'm so tired today, my boss ${i} keeps yelling` : `who sang song number ${i}`, i % 2 ? 'advice_chat.personal' : 'knowledge.culture_entertainment', T0 + i * 7 * HOUR),
 );
 const batchJob = Array.from({ length: 60 }, (_, i) =>
-  prompt(`Classify this search query into one topic and reply with the label only. Query: topic ${i} question`, 'swe.python', T0 + i * HOUR),
+  prompt(`Classify this search query into one topic and reply with the label only.\nQuery: topic ${i} question`, 'swe.python', T0 + i * HOUR),
 );
 
 const calibration: Calibration = { ...UNCALIBRATED, id: 'test', thresholds: { watch: 0.1, review: 0.3, block: 0.6 } };
@@ -55,10 +55,11 @@ describe('scoreProfile', () => {
   });
 
   it('maps scores to tiers by the calibration', () => {
-    expect(tierFor(0.05, calibration)).toBe('none');
-    expect(tierFor(0.1, calibration)).toBe('watch');
-    expect(tierFor(0.3, calibration)).toBe('review');
-    expect(tierFor(0.9, calibration)).toBe('block');
+    expect(tierFor(0.05, calibration, 50)).toBe('none');
+    expect(tierFor(0.1, calibration, 50)).toBe('watch');
+    expect(tierFor(0.3, calibration, 50)).toBe('review');
+    expect(tierFor(0.9, calibration, 50)).toBe('block');
+    expect(tierFor(0.9, { ...calibration, minPrompts: 10 }, 9)).toBe('watch');
     expect(isFlagged('review') && isFlagged('block') && !isFlagged('watch')).toBe(true);
     expect(scoreProfile(build(curriculum), UNCALIBRATED).tier).toBe('none');
   });

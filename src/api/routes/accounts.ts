@@ -4,6 +4,7 @@ import { NotFoundError, ValidationError } from '../../errors.js';
 import type { Calibration } from '../../scoring/calibration.js';
 import { isFlagged, TIERS, type Tier } from '../../scoring/score.js';
 import type { AccountView } from '../../stores/redis-account-store.js';
+import { requireScope } from '../auth.js';
 import { assertValid } from '../body.js';
 import type { ApiDeps } from '../app.js';
 
@@ -14,7 +15,7 @@ const listQuery = z
     tier: z.enum(TIERS as [Tier, ...Tier[]], { errorMap: () => ({ message: `tier must be one of ${TIERS.join(', ')}` }) }).optional(),
     minScore: z.coerce.number({ invalid_type_error: 'minScore must be a number' }).min(0, 'minScore must be between 0 and 1').max(1, 'minScore must be between 0 and 1').default(0),
     limit: z.coerce.number({ invalid_type_error: 'limit must be a number' }).int().min(1, 'limit must be 1 to 500').max(500, 'limit must be 1 to 500').default(50),
-    cursor: z.string().max(64).optional(),
+    cursor: z.string().max(64, 'cursor is not one this API returned').optional(),
   })
   .strict();
 
@@ -51,13 +52,13 @@ export function present(a: AccountView) {
 }
 
 export function accountRoutes(router: Router, deps: Deps): void {
-  router.get('/v1/accounts/:accountId', async (ctx) => {
+  router.get('/v1/accounts/:accountId', requireScope('detector'), async (ctx) => {
     const account = await deps.accounts.getAccount(ctx.params.accountId!);
     if (!account) throw new NotFoundError(`account ${ctx.params.accountId}`);
     ctx.body = present(account);
   });
 
-  router.get('/v1/accounts', async (ctx) => {
+  router.get('/v1/accounts', requireScope('detector'), async (ctx) => {
     const q = listQuery.safeParse(ctx.query);
     assertValid(q);
     const { tier, minScore, limit, cursor } = q.data!;
@@ -72,7 +73,7 @@ export function accountRoutes(router: Router, deps: Deps): void {
     };
   });
 
-  router.get('/v1/events', async (ctx) => {
+  router.get('/v1/events', requireScope('detector'), async (ctx) => {
     const q = z
       .object({
         after: z.string().regex(/^(0|\d+-\d+)$/, 'after must be an event id such as 1777000000000-0').default('0'),

@@ -1,6 +1,8 @@
 import type Router from '@koa/router';
+import type { Middleware } from 'koa';
 import { AggregatorRegistry } from 'prom-client';
 import type { ApiDeps } from '../app.js';
+import { requireScope } from '../auth.js';
 
 export function healthRoutes(router: Router, deps: ApiDeps): void {
   router.get('/live', (ctx) => {
@@ -15,14 +17,16 @@ export function healthRoutes(router: Router, deps: ApiDeps): void {
     } catch {
       checks.redis = 'unavailable';
     }
-    if (deps.search) checks.model = `${deps.search.embedder.modelId} (${deps.search.embedder.dimension}-d)`;
-    const ready = checks.redis === 'ok';
+    const threadFailure = deps.threadFailure();
+    checks.model = threadFailure ? `unavailable: ${threadFailure.message}` : 'ok';
+    const ready = checks.redis === 'ok' && !threadFailure;
     ctx.status = ready ? 200 : 503;
-    ctx.body = { status: ready ? 'ready' : 'not_ready', checks, ...(deps.search ? { indexSize: deps.search.index.prompts.size } : {}) };
+    ctx.body = { status: ready ? 'ready' : 'not_ready', checks, model: deps.model, ...(deps.search ? { indexSize: deps.search.index.prompts.size } : {}) };
   });
 
   if (deps.config.METRICS_ENABLED) {
-    router.get('/metrics', async (ctx) => {
+    const access: Middleware[] = deps.config.METRICS_AUTH ? [requireScope('any')] : [];
+    router.get('/metrics', ...access, async (ctx) => {
       const merged = AggregatorRegistry.aggregate([await deps.metrics.registry.getMetricsAsJSON(), await deps.threadMetrics()]);
       ctx.type = merged.contentType;
       ctx.body = await merged.metrics();

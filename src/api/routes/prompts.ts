@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import { z } from 'zod';
 import { NotFoundError } from '../../errors.js';
 import type { SimilarHit } from '../../domain/similar-prompts.js';
+import { requireScope } from '../auth.js';
 import { assertValid } from '../body.js';
 import type { ApiDeps } from '../app.js';
 
@@ -27,7 +28,7 @@ export function promptRoutes(router: Router, deps: Deps): void {
     });
   }
 
-  router.get('/v1/search', async (ctx) => {
+  router.get('/v1/search', requireScope('analyst'), async (ctx) => {
     const q = searchQuery.safeParse(ctx.query);
     assertValid(q);
     const { text, ...query } = q.data!;
@@ -35,7 +36,7 @@ export function promptRoutes(router: Router, deps: Deps): void {
     ctx.body = { hits: await present(deps.index.prompts.search(vector!, query)) };
   });
 
-  router.get('/v1/prompts/:promptId', async (ctx) => {
+  router.get('/v1/prompts/:promptId', requireScope('analyst'), async (ctx) => {
     const prompt = await deps.store.getPrompt(ctx.params.promptId!);
     if (!prompt) throw new NotFoundError(`prompt ${ctx.params.promptId}`);
     ctx.body = {
@@ -48,7 +49,7 @@ export function promptRoutes(router: Router, deps: Deps): void {
     };
   });
 
-  router.get('/v1/prompts/:promptId/similar', async (ctx) => {
+  router.get('/v1/prompts/:promptId/similar', requireScope('analyst'), async (ctx) => {
     const q = similarQuery.safeParse(ctx.query);
     assertValid(q);
     const prompt = await deps.store.getPrompt(ctx.params.promptId!);

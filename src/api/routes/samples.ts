@@ -1,5 +1,6 @@
 import type Router from '@koa/router';
 import { batchSchema } from '../../domain/sample.js';
+import { requireScope } from '../auth.js';
 import { assertValid, readJsonBody } from '../body.js';
 import type { ApiDeps } from '../app.js';
 import { submitBatch } from '../submit-batch.js';
@@ -9,7 +10,7 @@ type Deps = ApiDeps & NonNullable<ApiDeps['search']>;
 export function sampleRoutes(router: Router, deps: Deps): void {
   const schema = batchSchema({ maxTextChars: deps.config.MAX_TEXT_CHARS, maxBatchSamples: deps.config.MAX_BATCH_SAMPLES });
 
-  router.post('/v1/samples', async (ctx) => {
+  router.post('/v1/samples', requireScope('ingest'), async (ctx) => {
     const body = await readJsonBody(ctx, deps.config.MAX_BODY_BYTES);
     const parsed = schema.safeParse(body);
     assertValid(parsed);

@@ -1,0 +1,58 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Redis } from 'ioredis';
+import { expect, vi } from 'vitest';
+import { freePort } from './service.js';
+
+/**
+ * A redis-server of the test's own on a free port, for tests that stop Redis; the shared one on 6379
+ * is never touched. No background persistence; `stop` saves on the way down (SHUTDOWN SAVE) and
+ * `start` loads it again, like a production Redis restarted with its data.
+ */
+export async function startRedisServer() {
+  const port = await freePort();
+  const dir = await mkdtemp(path.join(tmpdir(), 'dr-redis-'));
+  const url = `redis://127.0.0.1:${port}`;
+  let proc: ChildProcess | undefined;
+
+  async function start(): Promise<void> {
+    proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+    await vi.waitFor(async () => {
+      const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+      probe.on('error', () => undefined); // refused until the server listens; connect() reports it
+      try {
+        await probe.connect();
+        expect(await probe.ping()).toBe('PONG');
+      } finally {
+        probe.disconnect();
+      }
+    }, { timeout: 10_000, interval: 50 });
+  }
+
+  async function stop(): Promise<void> {
+    if (!proc || proc.exitCode !== null) return;
+    const exited = once(proc, 'exit');
+    const admin = new Redis(url, { maxRetriesPerRequest: 0, retryStrategy: () => null });
+    await admin.call('SHUTDOWN', 'SAVE').catch(() => undefined);
+    admin.disconnect();
+    await exited;
+  }
+
+  await start();
+  return {
+    url,
+    start,
+    stop,
+    async destroy(): Promise<void> {
+      if (proc && proc.exitCode === null) {
+        const exited = once(proc, 'exit');
+        proc.kill('SIGKILL');
+        await exited;
+      }
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
