@@ -35,9 +35,10 @@ export const ingestQueue = defineQueue({
 
 export type IngestPayload = z.infer<typeof ingestQueue.payload>;
 
-export function ingestProcessor(deps: { embedder: Embedder; classifier: Classifier; store: PromptStore }) {
+export function ingestProcessor(deps: { embedder: Embedder; classifier: () => Promise<Classifier>; store: PromptStore }) {
   return async (job: Job): Promise<IngestResult> => {
     const { batchId, samples } = parsePayload(ingestQueue, job);
-    return ingestBatch(batchId, samples, deps, (done, total) => job.updateProgress({ done, total }));
+    const classifier = await deps.classifier();
+    return ingestBatch(batchId, samples, { ...deps, classifier }, (done, total) => job.updateProgress({ done, total }));
   };
 }

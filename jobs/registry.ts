@@ -2,11 +2,12 @@ import { Queue, type ConnectionOptions } from 'bullmq';
 import type { z } from 'zod';
 import type { QueueDefinition } from './define.js';
 import { ingestQueue } from './ingest.js';
+import { reclassifyQueue } from './reclassify.js';
 import { scoreQueue } from './score.js';
 import { webhookQueue } from './webhook.js';
 
 /** Every queue the service runs; producers and workers both go through here. */
-export const queueDefinitions = { ingest: ingestQueue, score: scoreQueue, webhook: webhookQueue } as const;
+export const queueDefinitions = { ingest: ingestQueue, score: scoreQueue, webhook: webhookQueue, reclassify: reclassifyQueue } as const;
 
 export type QueueName = keyof typeof queueDefinitions;
 type PayloadOf<N extends QueueName> = z.infer<(typeof queueDefinitions)[N]['payload']>;

@@ -89,6 +89,8 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
             queues,
             index,
             accounts: new RedisAccountStore(redis, keys, store),
+            redis,
+            keys,
             calibration: await loadCalibration(config.CALIBRATION_FILE),
             events: (after: string, limit: number) => readEvents(redis, keys, after, limit),
           },

@@ -12,6 +12,9 @@ import type { RedisAccountStore } from '../stores/redis-account-store.js';
 import type { StoredEvent } from '../stores/event-relay.js';
 import type { Calibration } from '../scoring/calibration.js';
 import { accountRoutes } from './routes/accounts.js';
+import { adminRoutes } from './routes/admin.js';
+import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../stores/redis-keys.js';
 import { authenticate } from './auth.js';
 import { errorsMiddleware } from './errors-middleware.js';
 import { healthRoutes } from './routes/health.js';
@@ -39,6 +42,8 @@ export interface ApiDeps {
     queues: Queues;
     index: IndexFollower;
     accounts: RedisAccountStore;
+    redis: Redis;
+    keys: RedisKeys;
     calibration: Calibration;
     events(after: string, limit: number): Promise<StoredEvent[]>;
   };
@@ -53,6 +58,7 @@ export function createApp(deps: ApiDeps): Koa {
     sampleRoutes(router, { ...deps, ...deps.search });
     promptRoutes(router, { ...deps, ...deps.search });
     accountRoutes(router, { ...deps, ...deps.search });
+    adminRoutes(router, { ...deps, ...deps.search });
   }
   app.use(async (ctx, next) => {
     const end = deps.metrics.httpDuration.startTimer({ method: ctx.method });

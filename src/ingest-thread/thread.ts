@@ -1,6 +1,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Redis } from 'ioredis';
 import { ingestProcessor } from '../../jobs/ingest.js';
+import { reclassifyProcessor } from '../../jobs/reclassify.js';
 import { Queues } from '../../jobs/registry.js';
 import { scoreProcessor } from '../../jobs/score.js';
 import { webhookProcessor } from '../../jobs/webhook.js';
@@ -8,9 +9,8 @@ import { createTransformersEmbedder } from '../embedding/transformers-embedder.j
 import { createLogger } from '../log.js';
 import { createMetrics, instrumentEmbedder } from '../metrics.js';
 import { loadCalibration } from '../scoring/calibration.js';
-import { buildClassifier } from '../scoring/classifier.js';
-import { loadTaxonomy } from '../scoring/taxonomy.js';
 import { relayEvents } from '../stores/event-relay.js';
+import { TaxonomySource } from '../stores/taxonomy-source.js';
 import { RedisAccountStore } from '../stores/redis-account-store.js';
 import { redisKeys } from '../stores/redis-keys.js';
 import { assertStoreModel, RedisPromptStore } from '../stores/redis-prompt-store.js';
@@ -40,7 +40,9 @@ try {
     const model = { id: embedder.modelId, dimension: embedder.dimension };
     const prompts = new RedisPromptStore(redis, keys, model);
     await assertStoreModel(prompts, config.KEY_PREFIX, model);
-    const classifier = await buildClassifier(await loadTaxonomy(config.TAXONOMY_FILE), embedder);
+    const taxonomy = new TaxonomySource(redis, keys, config.TAXONOMY_FILE, embedder);
+    const classifier = () => taxonomy.current();
+    await classifier();
     const calibration = await loadCalibration(config.CALIBRATION_FILE);
     const conn = redis;
     queues = new Queues(conn, config.KEY_PREFIX, (err, queue) => logger.warn({ err: err.message, queue }, 'queue connection error'));
@@ -69,6 +71,9 @@ try {
       ),
     );
     await queues.schedule('score', config.SCORE_INTERVAL_MS, { maxAccounts: config.SCORE_MAX_ACCOUNTS_PER_SWEEP });
+    workers.push(
+      startWorker('reclassify', reclassifyProcessor({ embedder, classifier, store: new RedisAccountStore(conn, keys, prompts) }), 1, opts),
+    );
     if (webhook) workers.push(startWorker('webhook', webhookProcessor(webhook), 4, opts));
   }
 

@@ -1,5 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { AccountStateStore, FoldInput, FoldResult } from '../domain/account-scoring.js';
+import type { ReclassifyStore } from '../domain/reclassify.js';
+import type { Classification } from '../scoring/classifier.js';
 import type { ClassifiedPrompt, Profile } from '../scoring/profile.js';
 import type { AccountScore, Tier } from '../scoring/score.js';
 import type { RedisKeys } from './redis-keys.js';
@@ -26,6 +28,22 @@ if redis.call('LLEN', acct .. ':pending') == 0 then redis.call('SREM', p .. ':di
 return 1
 `;
 
+/*
+ * The account's pending list becomes all of its prompts and its profile starts over, atomically, so
+ * prompts arriving meanwhile (appended to both lists by the ingest script) are neither lost nor
+ * folded twice. The tier is kept: events still announce only raises above what was announced.
+ */
+const REBUILD = `
+local acct = ARGV[1] .. ':acct:' .. ARGV[2]
+local ids = redis.call('LRANGE', acct .. ':prompts', 0, -1)
+redis.call('DEL', acct .. ':pending')
+for i = 1, #ids, 1000 do redis.call('RPUSH', acct .. ':pending', unpack(ids, i, math.min(i + 999, #ids))) end
+redis.call('HINCRBY', acct, 'v', 1)
+redis.call('HDEL', acct, 'profile')
+if #ids > 0 then redis.call('SADD', ARGV[1] .. ':dirty', ARGV[2]) end
+return #ids
+`;
+
 export interface AccountView {
   accountId: string;
   prompts: number;
@@ -38,7 +56,7 @@ export interface AccountView {
   scoredAt: number | null;
 }
 
-export class RedisAccountStore implements AccountStateStore {
+export class RedisAccountStore implements AccountStateStore, ReclassifyStore {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
@@ -90,6 +108,42 @@ export class RedisAccountStore implements AccountStateStore {
       event,
     );
     return ok === 1;
+  }
+
+  async *accountPages(pageSize: number): AsyncIterable<string[]> {
+    let cursor = '0';
+    do {
+      const [next, ids] = await this.redis.sscan(this.keys.accounts, cursor, 'COUNT', pageSize);
+      cursor = next;
+      if (ids.length) yield ids;
+    } while (cursor !== '0');
+  }
+
+  countAccounts(): Promise<number> {
+    return this.redis.scard(this.keys.accounts);
+  }
+
+  async promptsOf(accountId: string): Promise<{ promptId: string; text: string }[]> {
+    const ids = await this.redis.lrange(`${this.keys.account(accountId)}:prompts`, 0, -1);
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hget(this.keys.prompt(id), 'x');
+    const texts = (await pipeline.exec()) ?? [];
+    return ids.flatMap((promptId, i) => {
+      const text = texts[i]?.[1];
+      return typeof text === 'string' ? [{ promptId, text }] : [];
+    });
+  }
+
+  async saveClassifications(updates: { promptId: string; classification: Classification }[]): Promise<void> {
+    const pipeline = this.redis.pipeline();
+    for (const { promptId, classification: c } of updates) {
+      pipeline.hset(this.keys.prompt(promptId), 'c', c.subArea, 'r', c.area, 'h', c.highValue ? '1' : '0', 'q', String(c.confidence));
+    }
+    await pipeline.exec();
+  }
+
+  async rebuildProfile(accountId: string): Promise<void> {
+    await this.redis.eval(REBUILD, 0, this.keys.prefix, accountId);
   }
 
   async getAccount(accountId: string): Promise<AccountView | undefined> {
