@@ -14,6 +14,7 @@ import { Redis } from 'ioredis';
 import { loadConfig } from '../config.js';
 import { createTransformersEmbedder } from '../embedding/transformers-embedder.js';
 import { HnswVectorIndex } from '../stores/hnsw-index.js';
+import { deletePrefix } from '../stores/redis-keys.js';
 import { parseArgs } from './args.js';
 
 const args = parseArgs(process.argv.slice(2), {
@@ -170,12 +171,7 @@ async function main(): Promise<void> {
   } finally {
     child.kill('SIGTERM');
     await once(child, 'exit');
-    let cursor = '0';
-    do {
-      const [nextCursor, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 5000);
-      cursor = nextCursor;
-      if (keys.length) await redis.unlink(...keys);
-    } while (cursor !== '0');
+    await deletePrefix(redis, prefix);
     redis.disconnect();
     await rm(dataDir, { recursive: true, force: true });
   }

@@ -1,3 +1,5 @@
+import type { Redis } from 'ioredis';
+
 /** Every Redis key the service writes, under one prefix so deployments and tests can share a Redis. */
 export function redisKeys(prefix: string) {
   return {
@@ -19,3 +21,13 @@ export function redisKeys(prefix: string) {
 }
 
 export type RedisKeys = ReturnType<typeof redisKeys>;
+
+/** Removes every key under a prefix (bench and test clean-up: only what they made). */
+export async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
+  let cursor = '0';
+  do {
+    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 5000);
+    cursor = next;
+    if (keys.length) await redis.unlink(...keys);
+  } while (cursor !== '0');
+}
