@@ -13,10 +13,14 @@ import { mmdReference, mmdScores, pradaScores, volumeScores, type AccountVectors
 import { promptsToFirstFlag } from '../eval/first-flag.js';
 import { scoreAccounts, type ScoreReport } from '../eval/score-accounts.js';
 import { makeTraffic, readLabels, writeOrganicScenario } from '../eval/traffic-files.js';
+import { calibrateLinkThreshold } from '../campaigns/calibrate-links.js';
+import { DEFAULT_LINK_THRESHOLD, findCampaigns, LINK_INDEX_PARAMS, linkPromptsOf } from '../campaigns/find-campaigns.js';
+import { linkAccounts } from '../campaigns/link-accounts.js';
 import { calibrate, UNCALIBRATED } from '../scoring/calibration.js';
 import type { ClassifiedPrompt } from '../scoring/profile.js';
 import { isFlagged, scoreProfile } from '../scoring/score.js';
 import { buildProfiles, classifyTraffic, type ClassifiedTraffic } from '../scoring/traffic.js';
+import { HnswVectorIndex } from '../stores/hnsw-index.js';
 import { parseArgs } from './args.js';
 import { progress, readSamples, writeJsonl } from './jsonl.js';
 import { DEFAULT_MODEL, DEFAULT_MODELS_DIR, DEFAULT_TAXONOMY, loadScoring, REPO } from './scoring-setup.js';
@@ -39,6 +43,8 @@ if (!args.scenario) {
 const seed = args.seed === '' ? undefined : Number(args.seed);
 const calibrationSeed = args['calibration-seed'] === '' ? (seed ?? 0) + 1000 : Number(args['calibration-seed']);
 const log = (msg: string) => process.stderr.write(`[eval] ${msg}\n`);
+/** Organic reference accounts allowed an edge over the link threshold (templated batch jobs share templates). */
+const ORGANIC_LINKED_SHARE = 0.01;
 
 const dir = await mkdtemp(path.join(tmpdir(), 'distill-radar-eval-'));
 const evalDir = path.join(dir, 'traffic');
@@ -63,10 +69,13 @@ try {
   );
   const profiles = buildProfiles(traffic);
   const radarFile = path.join(dir, 'distill-radar.jsonl');
-  await writeJsonl(radarFile, [...profiles].map(([accountId, p]) => {
-    const s = scoreProfile(p, radarCalibration);
-    return { accountId, score: s.score, flagged: isFlagged(s.tier), tier: s.tier, clusterId: null };
-  }));
+  const linkIndex = () => HnswVectorIndex.create(traffic.vectors[0]?.length ?? 1, LINK_INDEX_PARAMS);
+  const organicEdges = linkAccounts(linkPromptsOf(organic), linkIndex());
+  const linkThreshold = calibrateLinkThreshold(organicEdges, buildProfiles(organic).size, ORGANIC_LINKED_SHARE, DEFAULT_LINK_THRESHOLD);
+  const t0 = Date.now();
+  const { campaigns, verdicts } = findCampaigns(linkPromptsOf(traffic), profiles, radarCalibration, linkIndex(), linkThreshold);
+  log(`campaigns: ${campaigns.filter((c) => c.campaign).length} of ${campaigns.length} clusters, link threshold ${linkThreshold.toFixed(3)}, ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+  await writeJsonl(radarFile, [...verdicts].map(([accountId, v]) => ({ accountId, score: v.score, flagged: isFlagged(v.tier), tier: v.tier, clusterId: v.clusterId })));
 
   const organicVectors = byAccount(organic);
   const trafficVectors = byAccount(traffic);
@@ -91,6 +100,13 @@ try {
 
   const labels = await readLabels(evalDir);
   process.stdout.write(table(reports, labels.map((l) => ({ archetype: l.archetype, label: l.label }))));
+  const radar = reports[0]![1];
+  const fleet = radar.perArchetype['low-and-slow-fleet'];
+  process.stdout.write(
+    `\nCampaigns (distill-radar): pair precision ${radar.campaignPairs?.precision.toFixed(4) ?? '-'}, pair recall ${radar.campaignPairs?.recall.toFixed(4) ?? '-'}` +
+      (fleet ? `, low-and-slow fleet recall ${(fleet.flagged / fleet.accounts).toFixed(4)} (${fleet.flagged}/${fleet.accounts})` : '') +
+      `; edge threshold ${linkThreshold.toFixed(3)} from the organic reference.\n`,
+  );
   process.stdout.write(`\nThresholds from ${radarCalibration.organicAccounts} organic reference accounts (seed ${calibrationSeed}); review target ${radarCalibration.targets.review * 100}% of organic accounts.\n`);
 
   const prompts = promptsByAccount(traffic);
@@ -144,7 +160,7 @@ function quantile(sorted: readonly number[], q: number): string {
 
 function table(reports: [string, ScoreReport][], labels: { archetype: string; label: string }[]): string {
   const archetypes = [...new Map(labels.map((l) => [l.archetype, l.label])).entries()].sort((a, b) =>
-    a[1] === b[1] ? 0 : a[1] === 'extraction' ? -1 : 1,
+    a[1] === b[1] ? (a[0] < b[0] ? -1 : 1) : a[1] === 'extraction' ? -1 : 1,
   );
   const pct = (x: number) => `${(x * 100).toFixed(1)}%`;
   const head = ['detector', 'AUROC', 'recall @0.1% FPR', 'recall @1% FPR', 'flag recall', 'flag FPR', ...archetypes.map(([a, l]) => `${a} (${l === 'extraction' ? 'recall' : 'flagged'})`)];

@@ -1,9 +1,12 @@
 /**
- * npm run scan -- --input traffic.jsonl --out scores.jsonl [--calibration models/calibration.json]
+ * npm run scan -- --input traffic.jsonl --out scores.jsonl [--calibration models/calibration.json] [--link-threshold W]
  * Scores every account of a traffic file in-process (no Redis), with the same domain code as the
- * service: one output line per account, highest score first.
+ * service: one output line per account, highest score first, with its campaign (clusterId and the
+ * pooled evidence) when linked accounts together score as one.
  */
-import { isFlagged, scoreProfile } from '../scoring/score.js';
+import { DEFAULT_LINK_THRESHOLD, findCampaigns, LINK_INDEX_PARAMS, linkPromptsOf } from '../campaigns/find-campaigns.js';
+import { isFlagged } from '../scoring/score.js';
+import { HnswVectorIndex } from '../stores/hnsw-index.js';
 import { buildProfiles, classifyTraffic } from '../scoring/traffic.js';
 import { parseArgs } from './args.js';
 import { progress, readSamples, writeJsonl } from './jsonl.js';
@@ -16,9 +19,10 @@ const args = parseArgs(process.argv.slice(2), {
   taxonomy: DEFAULT_TAXONOMY,
   models: DEFAULT_MODELS_DIR,
   model: DEFAULT_MODEL,
+  'link-threshold': '',
 });
 if (!args.input || !args.out) {
-  process.stderr.write('usage: npm run scan -- --input traffic.jsonl --out scores.jsonl [--calibration FILE] [--taxonomy FILE]\n');
+  process.stderr.write('usage: npm run scan -- --input traffic.jsonl --out scores.jsonl [--calibration FILE] [--taxonomy FILE] [--link-threshold W]\n');
   process.exit(2);
 }
 
@@ -27,11 +31,18 @@ const calibration = await loadCalibrationFile(args.calibration);
 const samples = await readSamples(args.input);
 const deps = await loadScoring(args);
 const traffic = await classifyTraffic(samples, deps, progress('scan'));
-const rows = [...buildProfiles(traffic)].map(([accountId, profile]) => {
-  const { score, tier, evidence } = scoreProfile(profile, calibration);
-  return { accountId, score, flagged: isFlagged(tier), tier, clusterId: null, evidence };
-});
+const index = HnswVectorIndex.create(traffic.vectors[0]?.length ?? 1, LINK_INDEX_PARAMS);
+const threshold = args['link-threshold'] === '' ? DEFAULT_LINK_THRESHOLD : Number(args['link-threshold']);
+const { campaigns, verdicts } = findCampaigns(linkPromptsOf(traffic), buildProfiles(traffic), calibration, index, threshold);
+const rows = [...verdicts].map(([accountId, v]) => ({
+  accountId,
+  score: v.score,
+  flagged: isFlagged(v.tier),
+  tier: v.tier,
+  clusterId: v.clusterId,
+  evidence: { ...v.evidence, campaign: v.campaign },
+}));
 rows.sort((a, b) => b.score - a.score);
 await writeJsonl(args.out, rows);
 const flagged = rows.filter((r) => r.flagged).length;
-process.stderr.write(`scan: ${samples.length} prompts, ${rows.length} accounts, ${flagged} flagged, ${((Date.now() - started) / 1000).toFixed(1)}s -> ${args.out}\n`);
+process.stderr.write(`scan: ${samples.length} prompts, ${rows.length} accounts, ${flagged} flagged, ${campaigns.filter((c) => c.campaign).length} campaigns, ${((Date.now() - started) / 1000).toFixed(1)}s -> ${args.out}\n`);

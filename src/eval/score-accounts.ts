@@ -10,6 +10,8 @@ export interface ScoreReport {
   recallAtFpr0_1pct: number;
   recallAtFpr1pct: number;
   flags: { recall: number; falsePositiveRate: number };
+  /** Null when no account has a clusterId. */
+  campaignPairs: { precision: number; recall: number } | null;
   perArchetype: Record<string, { label: string; accounts: number; flagged: number; aboveFpr1pct: number }>;
 }
 

@@ -1,0 +1,146 @@
+import type { VectorIndex } from '../domain/vector-index.js';
+import { INFRA_WEIGHTS, infraKind, infrastructureKeys, templateKeys } from './prompt-keys.js';
+import type { AccountEdge, EdgeReason, LinkPrompt, ReasonKind } from './types.js';
+
+export interface LinkOptions {
+  /** Neighbours asked of the index per prompt. */
+  k: number;
+  /** Cosine similarity at which two prompts count as one item with slots filled differently. */
+  nearDuplicate: number;
+  /** Partners each account is paired with per shared key, nearest in strength: bounds the cost of a key a whole fleet shares. */
+  partnersPerKey: number;
+  /** Edges lighter than this are dropped: they could never join a cluster. */
+  minWeight: number;
+}
+
+export const DEFAULT_LINK_OPTIONS: LinkOptions = { k: 8, nearDuplicate: 0.95, partnersPerKey: 24, minWeight: 0.05 };
+
+const W_TEMPLATE = 1;
+const W_NEAR_DUPLICATE = 1;
+/** Same template in the same hours (SynchroTrap): one operator's scheduler, not two users' habits. */
+const W_SYNC = 0.5;
+/** A key needs about this many prompts in an account before it counts half: one shared line is chance. */
+const COUNT_HALF = 2;
+const SYNC_BUCKET_MS = 6 * 3600 * 1000;
+const EXAMPLES = 3;
+
+interface KeyUse {
+  count: number;
+  buckets: Set<number>;
+  examples: string[];
+}
+
+/**
+ * Weighted edges between accounts, each with its reasons. Evidence is weighted by rarity among ALL
+ * accounts (log N/df), and by how much of each account it covers (the smaller share of the two),
+ * so a line a few prompts of many users happen to share stays light while a template on a third
+ * of every fleet account is heavy. Near-linear: one k-NN query per prompt, and per shared key each
+ * account is paired with at most `partnersPerKey` others.
+ */
+export function linkAccounts(prompts: readonly LinkPrompt[], index: VectorIndex, options: Partial<LinkOptions> = {}): AccountEdge[] {
+  const opt = { ...DEFAULT_LINK_OPTIONS, ...options };
+  const sizes = new Map<string, number>();
+  for (const p of prompts) sizes.set(p.accountId, (sizes.get(p.accountId) ?? 0) + 1);
+  const accounts = sizes.size;
+  const edges = new Map<string, AccountEdge>();
+  const addReason = (a: string, b: string, r: EdgeReason) => {
+    const [x, y] = a < b ? [a, b] : [b, a];
+    const id = `${x}\u0000${y}`;
+    let e = edges.get(id);
+    if (!e) edges.set(id, (e = { a: x, b: y, weight: 0, reasons: [] }));
+    e.weight += r.weight;
+    e.reasons.push(r);
+  };
+
+  const uses = collectKeys(prompts);
+  for (const [key, byAccount] of uses) {
+    if (byAccount.size < 2) continue;
+    const kind: ReasonKind = key.startsWith('t:') ? 'template' : 'infrastructure';
+    const base = (kind === 'template' ? W_TEMPLATE : INFRA_WEIGHTS[infraKind(key.slice(2))] ?? 0) * Math.log(accounts / byAccount.size);
+    if (base <= 0) continue;
+    const ranked = [...byAccount].map(([acct, u]) => ({ acct, u, s: strength(u.count, sizes.get(acct)!) })).sort((x, y) => y.s - x.s);
+    for (let i = 0; i < ranked.length; i++) {
+      for (let j = i + 1; j < Math.min(ranked.length, i + 1 + opt.partnersPerKey); j++) {
+        const x = ranked[i]!;
+        const y = ranked[j]!;
+        const w = base * y.s;
+        const shown = key.slice(2);
+        const examples = [...x.u.examples, ...y.u.examples].slice(0, EXAMPLES);
+        addReason(x.acct, y.acct, { kind, key: shown, weight: w, accountsWithKey: byAccount.size, examplePromptIds: examples });
+        if (kind !== 'template') continue;
+        const sync = overlap(x.u.buckets, y.u.buckets);
+        if (sync > 0) addReason(x.acct, y.acct, { kind: 'synchrony', key: shown, weight: W_SYNC * w * sync, accountsWithKey: byAccount.size, examplePromptIds: examples });
+      }
+    }
+  }
+
+  for (const [pair, near] of nearDuplicates(prompts, index, opt)) {
+    const [a, b] = pair.split('\u0000') as [string, string];
+    const w = W_NEAR_DUPLICATE * Math.min(strength(near.ab, sizes.get(a)!), strength(near.ba, sizes.get(b)!));
+    if (w > 0) addReason(a, b, { kind: 'near-duplicate', key: near.example, weight: w, accountsWithKey: 2, examplePromptIds: near.examples });
+  }
+
+  return [...edges.values()].filter((e) => e.weight >= opt.minWeight).map((e) => ({ ...e, reasons: e.reasons.sort((x, y) => y.weight - x.weight) }));
+}
+
+/** Share of the account's prompts carrying the evidence, shrunk while the count is small. */
+function strength(count: number, size: number): number {
+  return (count / size) * (count / (count + COUNT_HALF));
+}
+
+function overlap(a: Set<number>, b: Set<number>): number {
+  let both = 0;
+  for (const x of a) if (b.has(x)) both++;
+  return both / Math.min(a.size, b.size);
+}
+
+function collectKeys(prompts: readonly LinkPrompt[]): Map<string, Map<string, KeyUse>> {
+  const uses = new Map<string, Map<string, KeyUse>>();
+  for (const p of prompts) {
+    const keys = [...templateKeys(p.text).map((k) => `t:${k}`), ...infrastructureKeys(p.metadata).map((k) => `i:${k}`)];
+    for (const key of keys) {
+      let byAccount = uses.get(key);
+      if (!byAccount) uses.set(key, (byAccount = new Map()));
+      let u = byAccount.get(p.accountId);
+      if (!u) byAccount.set(p.accountId, (u = { count: 0, buckets: new Set(), examples: [] }));
+      u.count++;
+      u.buckets.add(Math.floor(p.ts / SYNC_BUCKET_MS));
+      if (u.examples.length < EXAMPLES) u.examples.push(p.promptId);
+    }
+  }
+  return uses;
+}
+
+interface NearDuplicates {
+  /** Prompts of the first account with a near-duplicate in the second, and the other way round. */
+  ab: number;
+  ba: number;
+  example: string;
+  examples: string[];
+}
+
+/**
+ * Shared items found through the index, never by comparing all pairs: each prompt asks for its k
+ * nearest prompts of other accounts. A prompt whose near-duplicates spread over many accounts is a
+ * popular one ("hi"), so its evidence is split between them.
+ */
+function nearDuplicates(prompts: readonly LinkPrompt[], index: VectorIndex, opt: LinkOptions): Map<string, NearDuplicates> {
+  const owner = prompts.map((p) => p.accountId);
+  prompts.forEach((p, i) => index.add(i, p.vector));
+  const out = new Map<string, NearDuplicates>();
+  prompts.forEach((p, i) => {
+    const hits = index.search(p.vector, opt.k, (label) => owner[label] !== p.accountId).filter((h) => h.similarity >= opt.nearDuplicate);
+    const others = new Map<string, number>();
+    for (const h of hits) if (!others.has(owner[h.label]!)) others.set(owner[h.label]!, h.label);
+    for (const [acct, label] of others) {
+      const forward = p.accountId < acct;
+      const id = forward ? `${p.accountId}\u0000${acct}` : `${acct}\u0000${p.accountId}`;
+      let n = out.get(id);
+      if (!n) out.set(id, (n = { ab: 0, ba: 0, example: p.text.slice(0, 120), examples: [] }));
+      if (forward) n.ab += 1 / others.size;
+      else n.ba += 1 / others.size;
+      if (n.examples.length < EXAMPLES) n.examples = [...n.examples, p.promptId, prompts[label]!.promptId].slice(0, EXAMPLES);
+    }
+  });
+  return out;
+}

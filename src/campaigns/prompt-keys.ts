@@ -1,0 +1,70 @@
+/**
+ * Operator fingerprints of one prompt. A template wraps every curriculum item in the same words
+ * (an instruction line before the slot, an elicitation line after it), so the first and last line
+ * of a multi-line prompt are what a fleet shares whatever items it sends; the content between them
+ * only says "curriculum", which every campaign drawing on public sets shares.
+ */
+
+const MIN_WORDS = 3;
+const MAX_WORDS = 40;
+
+export function templateKeys(text: string): string[] {
+  const lines = text
+    .split(/\n+/)
+    .map((l) => l.toLowerCase().replace(/\d+/g, '0').replace(/\s+/g, ' ').trim())
+    .filter((l) => l.length > 0);
+  if (lines.length < 2) return [];
+  const out: string[] = [];
+  const first = lines[0]!;
+  const last = lines[lines.length - 1]!;
+  if (isAffix(first)) out.push(`^${first}`);
+  if (isAffix(last)) out.push(`$${last}`);
+  return out;
+}
+
+function isAffix(line: string): boolean {
+  const words = line.match(/\p{L}+/gu)?.length ?? 0;
+  return words >= MIN_WORDS && words <= MAX_WORDS;
+}
+
+/**
+ * Infrastructure an operator reuses across accounts, each kind with how much one shared value says:
+ * a payment fingerprint or exact IP is near-proof, a /24 or user agent a hint, an ASN barely more
+ * than a region. Rarity weighting then discounts values many unrelated accounts share.
+ */
+export const INFRA_WEIGHTS: Record<string, number> = {
+  paymentFingerprint: 1.5,
+  ip: 1,
+  net24: 0.5,
+  emailDomain: 0.4,
+  signupHour: 0.4,
+  userAgent: 0.3,
+  asn: 0.15,
+};
+
+const HOUR_MS = 3600 * 1000;
+
+export function infrastructureKeys(metadata: Record<string, string | number | boolean | null> | undefined): string[] {
+  if (!metadata) return [];
+  const out: string[] = [];
+  const str = (k: string) => {
+    const v = metadata[k];
+    return v === null || v === undefined || v === '' ? null : String(v).toLowerCase();
+  };
+  for (const k of ['paymentFingerprint', 'ip', 'emailDomain', 'userAgent', 'asn']) {
+    const v = str(k);
+    if (v !== null) out.push(`${k}:${v}`);
+  }
+  const ip = str('ip');
+  const v4 = ip?.match(/^(\d+\.\d+\.\d+)\.\d+$/);
+  if (v4) out.push(`net24:${v4[1]}`);
+  const signup = metadata['signupTs'];
+  const ms = typeof signup === 'number' ? signup : typeof signup === 'string' ? Date.parse(signup) : NaN;
+  // Accounts registered in the same hour: a signup burst, the way fleets are made.
+  if (Number.isFinite(ms)) out.push(`signupHour:${Math.floor(ms / HOUR_MS)}`);
+  return out;
+}
+
+export function infraKind(key: string): string {
+  return key.slice(0, key.indexOf(':'));
+}

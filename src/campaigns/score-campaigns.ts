@@ -1,0 +1,70 @@
+import type { Calibration } from '../scoring/calibration.js';
+import { emptyProfile, mergeProfiles, type Profile } from '../scoring/profile.js';
+import { isFlagged, scoreProfile, TIERS, type AccountScore, type Tier } from '../scoring/score.js';
+import type { Cluster, ReasonKind } from './types.js';
+
+export interface LinkSummary {
+  kind: ReasonKind;
+  key: string;
+  /** Edges of the cluster this reason appears on. */
+  edges: number;
+  weight: number;
+  examplePromptIds: string[];
+}
+
+export interface CampaignScore extends AccountScore {
+  clusterId: string;
+  members: string[];
+  /** Only a cluster whose pooled tier is review or block is a campaign; others keep no clusterId. */
+  campaign: boolean;
+  links: LinkSummary[];
+}
+
+const TOP_LINKS = 8;
+
+/** Pools each cluster's members into one profile and scores it like an account. */
+export function scoreCampaigns(clusters: readonly Cluster[], profiles: ReadonlyMap<string, Profile>, calibration: Calibration): CampaignScore[] {
+  return clusters.map((c) => {
+    let pooled: Profile | undefined;
+    for (const m of c.members) {
+      const p = profiles.get(m);
+      if (p) pooled = pooled ? mergeProfiles(pooled, p) : p;
+    }
+    const s = scoreProfile(pooled ?? emptyProfile(), calibration);
+    return { ...s, clusterId: c.id, members: c.members, campaign: isFlagged(s.tier), links: summarise(c) };
+  });
+}
+
+export interface AccountVerdict extends AccountScore {
+  clusterId: string | null;
+  /** The campaign's pooled score, when the account belongs to one. */
+  campaign: { clusterId: string; size: number; score: number; tier: Tier; links: LinkSummary[] } | null;
+}
+
+/** An account inherits its campaign's tier where that is higher: a small fleet member is flagged. */
+export function accountVerdict(own: AccountScore, campaign: CampaignScore | undefined): AccountVerdict {
+  if (!campaign?.campaign) return { ...own, clusterId: null, campaign: null };
+  const tier = TIERS.indexOf(campaign.tier) > TIERS.indexOf(own.tier) ? campaign.tier : own.tier;
+  return {
+    score: Math.max(own.score, campaign.score),
+    tier,
+    evidence: own.evidence,
+    clusterId: campaign.clusterId,
+    campaign: { clusterId: campaign.clusterId, size: campaign.members.length, score: campaign.score, tier: campaign.tier, links: campaign.links },
+  };
+}
+
+function summarise(c: Cluster): LinkSummary[] {
+  const by = new Map<string, LinkSummary>();
+  for (const e of c.edges) {
+    for (const r of e.reasons) {
+      const id = `${r.kind}\u0000${r.key}`;
+      let s = by.get(id);
+      if (!s) by.set(id, (s = { kind: r.kind, key: r.key, edges: 0, weight: 0, examplePromptIds: [] }));
+      s.edges++;
+      s.weight += r.weight;
+      for (const p of r.examplePromptIds) if (s.examplePromptIds.length < 3 && !s.examplePromptIds.includes(p)) s.examplePromptIds.push(p);
+    }
+  }
+  return [...by.values()].sort((a, b) => b.weight - a.weight).slice(0, TOP_LINKS).map((s) => ({ ...s, weight: Math.round(s.weight * 1e4) / 1e4 }));
+}

@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import { clusterAccounts } from '../../src/campaigns/cluster-accounts.js';
+import { calibrateLinkThreshold } from '../../src/campaigns/calibrate-links.js';
+import { DEFAULT_LINK_THRESHOLD } from '../../src/campaigns/find-campaigns.js';
+import { linkAccounts } from '../../src/campaigns/link-accounts.js';
+import type { LinkPrompt } from '../../src/campaigns/types.js';
+import { index, prompt, vectorFor } from './fixtures.js';
+
+const TASKS = ['Write a function that merges two sorted lists.', 'Compute the sum of the first 50 primes.', 'Design a REST API for a todo app.', 'Write a SQL query for the top 5 customers.'];
+
+/** A fleet of small accounts wrapping different items in one elicitation line, and organic users. */
+function traffic(): LinkPrompt[] {
+  const out: LinkPrompt[] = [];
+  for (let a = 0; a < 6; a++) for (let i = 0; i < 8; i++) out.push(prompt(`fleet-${a}`, i % 2 ? `${TASKS[i % 4]} (item ${a}-${i})\n\nThink step by step.` : `${TASKS[i % 4]} (item ${a}-${i})`));
+  for (let u = 0; u < 40; u++) {
+    out.push(prompt(`user-${u}`, 'hi'), prompt(`user-${u}`, `tell me a fact about the number ${u}`));
+    // A line many users happen to type once: common, so it must not link them.
+    if (u % 2) out.push(prompt(`user-${u}`, `my essay on topic ${u}\nCan you please proofread this text for me?`));
+  }
+  return out;
+}
+
+describe('linkAccounts and clusterAccounts', () => {
+  it('joins a fleet sharing a template and keeps organic users sharing common prompts apart', () => {
+    const edges = linkAccounts(traffic(), index());
+    const clusters = clusterAccounts(edges, DEFAULT_LINK_THRESHOLD);
+    expect(clusters).toHaveLength(1);
+    expect(clusters[0]!.members).toEqual(['fleet-0', 'fleet-1', 'fleet-2', 'fleet-3', 'fleet-4', 'fleet-5']);
+    expect(clusters[0]!.edges[0]!.reasons[0]).toMatchObject({ kind: 'template', key: '$think step by step.', accountsWithKey: 6 });
+  });
+
+  it('links accounts that send the same items, found through the index', () => {
+    const items = [0, 1, 2, 3, 4, 5].map((i) => vectorFor(10_000 + i));
+    const ps = [
+      ...items.map((v, i) => prompt('a', `item ${i}`, { vector: v })),
+      ...items.map((v, i) => prompt('b', `item ${i} again`, { vector: v })),
+      ...[0, 1, 2].map((i) => prompt('c', `other ${i}`)),
+    ];
+    const edges = linkAccounts(ps, index());
+    const ab = edges.find((e) => e.a === 'a' && e.b === 'b');
+    expect(ab?.reasons.map((r) => r.kind)).toContain('near-duplicate');
+    expect(ab!.weight).toBeGreaterThan(DEFAULT_LINK_THRESHOLD);
+    expect(edges.some((e) => e.a === 'c' || e.b === 'c')).toBe(false);
+  });
+
+  it('links accounts on a shared payment fingerprint, rare values only', () => {
+    const ps: LinkPrompt[] = [];
+    for (let u = 0; u < 20; u++) ps.push(prompt(`u${u}`, 'hello', { metadata: { paymentFingerprint: u < 2 ? 'card-x' : `card-${u}`, asn: 64500 } }));
+    const edges = linkAccounts(ps, index());
+    expect(edges).toHaveLength(1);
+    expect(edges[0]).toMatchObject({ a: 'u0', b: 'u1' });
+    expect(edges[0]!.reasons[0]!.key).toBe('paymentFingerprint:card-x');
+  });
+
+  it('gives clusters stable ids from their members', () => {
+    const e = (a: string, b: string, weight: number) => ({ a, b, weight, reasons: [] });
+    const one = clusterAccounts([e('x', 'y', 1), e('y', 'z', 1), e('p', 'q', 0.1)], 0.5);
+    const two = clusterAccounts([e('y', 'z', 2), e('x', 'y', 2)], 0.5);
+    expect(one.map((c) => c.members)).toEqual([['x', 'y', 'z']]);
+    expect(two[0]!.id).toBe(one[0]!.id);
+  });
+
+  it('calibrates the threshold above what all but the allowed share of organic accounts reach', () => {
+    const e = (a: string, b: string, weight: number) => ({ a, b, weight, reasons: [] });
+    const organic = [e('t1', 't2', 9), e('o1', 'o2', 0.2), e('o3', 'o4', 0.1)];
+    expect(calibrateLinkThreshold(organic, 100, 0.02, 0.05)).toBeCloseTo(0.21);
+    expect(calibrateLinkThreshold([], 100, 0.02, 0.3)).toBe(0.3);
+  });
+});
