@@ -1,6 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { hashKey, keyring } from '../src/api/auth.js';
 import { ConfigError, loadConfig } from '../src/config.js';
 import { REDIS_URL, testEnv } from './helpers/service.js';
@@ -85,8 +85,9 @@ describe('API keys and scopes', () => {
     expect((await post(KEYS.admin, 'p-admin')).status).toBe(202);
     expect((await call('/v1/search?text=x', KEYS.admin)).status).toBe(200);
     expect((await call('/v1/accounts', KEYS.admin)).status).toBe(200);
-    // Only the two admitted posts reached the store.
-    expect((await env.redis.keys(`${env.prefix}:claim:*`)).length + (await env.redis.keys(`${env.prefix}:prompt:*`)).length).toBe(2);
+    // Only the two admitted posts reach the store (the rejected ones never claimed anything).
+    await vi.waitFor(async () => expect((await env.redis.keys(`${env.prefix}:prompt:*`)).length).toBe(2), { timeout: 10_000, interval: 50 });
+    expect(await env.redis.keys(`${env.prefix}:claim:*`)).toEqual([]);
   });
 
   it('rate-limits per key with 429 and Retry-After, leaving other keys alone', async () => {
