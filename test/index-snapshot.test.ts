@@ -30,12 +30,19 @@ describe('index snapshot', () => {
     expect(hits.length).toBe(10);
     expect(hits.every((h) => h.accountId === 'a7')).toBe(true);
 
+    // A deleted prompt must stay deleted across the snapshot.
+    const gone = hits[0]!;
+    prompts.remove(gone.label);
+    const remaining = prompts.search(query, { k: 10, accountId: 'a7' });
+    expect(remaining.some((h) => h.label === gone.label)).toBe(false);
+
     const state = { lastLogId: '1-0', model: 'fake-bow', dimension: 32, size: prompts.size, writtenAt: new Date().toISOString() };
     await writeSnapshot(dir, state, prompts.index as HnswVectorIndex, prompts.snapshot());
     const loaded = await readSnapshot(dir, { model: 'fake-bow', dimension: 32 }, params);
     expect(loaded?.state.lastLogId).toBe('1-0');
     const restored = new SimilarPrompts(loaded!.index, loaded!.catalog);
-    expect(restored.search(query, { k: 10, accountId: 'a7' })).toEqual(hits);
+    expect(restored.size).toBe(39_999);
+    expect(restored.search(query, { k: 10, accountId: 'a7' })).toEqual(remaining);
     expect(restored.search(query, { k: 10, excludeAccountId: 'a7' }).some((h) => h.accountId === 'a7')).toBe(false);
   });
 

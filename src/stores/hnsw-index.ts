@@ -15,15 +15,19 @@ const INITIAL_CAPACITY = 16_384;
 export class HnswVectorIndex implements VectorIndex {
   private readonly index: InstanceType<typeof HierarchicalNSW>;
   private readonly labels = new Set<number>();
+  private readonly deleted = new Set<number>();
 
   private constructor(
     readonly dimension: number,
     private readonly params: HnswParams,
     index?: InstanceType<typeof HierarchicalNSW>,
+    deleted?: ReadonlySet<number>,
   ) {
     if (index) {
       this.index = index;
-      for (const label of index.getIdsList()) this.labels.add(label);
+      // The file keeps deleted points (marked, never returned); only live ones count.
+      for (const label of index.getIdsList()) if (!deleted?.has(label)) this.labels.add(label);
+      for (const label of deleted ?? []) this.deleted.add(label);
     } else {
       this.index = new HierarchicalNSW('cosine', dimension);
       this.index.initIndex({ maxElements: INITIAL_CAPACITY, m: params.m, efConstruction: params.efConstruction, randomSeed: 42, allowReplaceDeleted: false });
@@ -35,10 +39,10 @@ export class HnswVectorIndex implements VectorIndex {
     return new HnswVectorIndex(dimension, params);
   }
 
-  static async load(file: string, dimension: number, params: HnswParams): Promise<HnswVectorIndex> {
+  static async load(file: string, dimension: number, params: HnswParams, deleted: ReadonlySet<number> = new Set()): Promise<HnswVectorIndex> {
     const index = new HierarchicalNSW('cosine', dimension);
     await index.readIndex(file, false);
-    return new HnswVectorIndex(dimension, params, index);
+    return new HnswVectorIndex(dimension, params, index, deleted);
   }
 
   get size(): number {
@@ -68,6 +72,12 @@ export class HnswVectorIndex implements VectorIndex {
   remove(label: number): void {
     if (!this.labels.delete(label)) return;
     this.index.markDelete(label);
+    this.deleted.add(label);
+  }
+
+  /** Labels marked deleted in the graph, which a snapshot must remember. */
+  deletedLabels(): number[] {
+    return [...this.deleted];
   }
 
   search(vector: Float32Array, k: number, filter?: (label: number) => boolean): Neighbour[] {

@@ -126,11 +126,16 @@ export class IndexFollower {
   private apply(entries: [Buffer, Buffer[]][]): number {
     for (const [id, fields] of entries) {
       const f = fieldMap(fields);
+      this.lastLogId = id.toString();
+      const deleted = f.get('d');
+      if (deleted) {
+        this.prompts.remove(Number(deleted.toString()));
+        continue;
+      }
       const v = f.get('v')!;
       // Copy out: the Buffer may share an unaligned pool slab.
       const vector = new Float32Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength));
       this.prompts.add({ label: Number(f.get('l')!.toString()), promptId: f.get('p')!.toString(), accountId: f.get('a')!.toString(), vector });
-      this.lastLogId = id.toString();
     }
     if (entries.length > 0) this.opts.onApplied?.(entries.length);
     return entries.length;

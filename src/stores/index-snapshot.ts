@@ -36,6 +36,7 @@ export async function writeSnapshot(
   await mkdir(target, { recursive: true });
   await index.save(path.join(target, 'hnsw.bin'));
   await writeFile(path.join(target, 'catalog.json'), JSON.stringify(catalog));
+  await writeFile(path.join(target, 'deleted.json'), JSON.stringify(index.deletedLabels()));
   await writeFile(path.join(target, 'state.json'), JSON.stringify(state, null, 2));
   await writeFile(path.join(dir, 'CURRENT.tmp'), name);
   await rename(path.join(dir, 'CURRENT.tmp'), path.join(dir, 'CURRENT'));
@@ -63,7 +64,8 @@ export async function readSnapshot(
         `but EMBED_MODEL is ${expect.model} (${expect.dimension}-d); use that model or another DATA_DIR`,
     );
   }
-  const index = await HnswVectorIndex.load(path.join(target, 'hnsw.bin'), state.dimension, params);
+  const deleted = new Set(JSON.parse(await readFile(path.join(target, 'deleted.json'), 'utf8').catch(() => '[]')) as number[]);
+  const index = await HnswVectorIndex.load(path.join(target, 'hnsw.bin'), state.dimension, params, deleted);
   const catalog = JSON.parse(await readFile(path.join(target, 'catalog.json'), 'utf8')) as CatalogSnapshot;
   return { state, index, catalog };
 }

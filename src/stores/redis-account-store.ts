@@ -44,6 +44,30 @@ if #ids > 0 then redis.call('SADD', ARGV[1] .. ':dirty', ARGV[2]) end
 return #ids
 `;
 
+/*
+ * Deletes up to ARGV[3] of an account's prompts per call (bounded, so Redis never stalls on a huge
+ * account): record, claim, and a deletion entry on the index log so every index drops the vector.
+ * The call that empties the list removes the account's state too. Returns prompts left.
+ */
+const DELETE_ACCOUNT = `
+local p, aid, n = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local acct = p .. ':acct:' .. aid
+local ids = redis.call('LPOP', acct .. ':prompts', n) or {}
+for _, pid in ipairs(ids) do
+  local label = redis.call('HGET', p .. ':prompt:' .. pid, 'l')
+  redis.call('DEL', p .. ':prompt:' .. pid, p .. ':claim:' .. pid)
+  if label then redis.call('XADD', p .. ':log:vectors', '*', 'd', label) end
+end
+local left = redis.call('LLEN', acct .. ':prompts')
+if left == 0 then
+  redis.call('DEL', acct, acct .. ':pending')
+  redis.call('ZREM', p .. ':scores', aid)
+  redis.call('SREM', p .. ':accounts', aid)
+  redis.call('SREM', p .. ':dirty', aid)
+end
+return {#ids, left}
+`;
+
 export interface AccountView {
   accountId: string;
   prompts: number;
@@ -144,6 +168,16 @@ export class RedisAccountStore implements AccountStateStore, ReclassifyStore {
 
   async rebuildProfile(accountId: string): Promise<void> {
     await this.redis.eval(REBUILD, 0, this.keys.prefix, accountId);
+  }
+
+  /** Removes the account's prompts, vectors and state; returns how many prompts went. */
+  async deleteAccount(accountId: string): Promise<number> {
+    let deleted = 0;
+    for (;;) {
+      const [n, left] = (await this.redis.eval(DELETE_ACCOUNT, 0, this.keys.prefix, accountId, 1000)) as [number, number];
+      deleted += n;
+      if (left === 0) return deleted;
+    }
   }
 
   async getAccount(accountId: string): Promise<AccountView | undefined> {

@@ -24,6 +24,15 @@ export function adminRoutes(router: Router, deps: Deps): void {
     ctx.body = { revision, reclassifyJob: jobId, status: `/v1/admin/reclassify/${jobId}` };
   });
 
+  // Erasure on request: the account's prompts leave the store and every index, its state goes.
+  router.delete('/v1/admin/accounts/:accountId', requireScope('admin'), async (ctx) => {
+    const accountId = ctx.params.accountId!;
+    if (!(await deps.accounts.getAccount(accountId))) throw new NotFoundError(`account ${accountId}`);
+    const deletedPrompts = await deps.accounts.deleteAccount(accountId);
+    deps.logger.info({ accountId, deletedPrompts }, 'account deleted on request');
+    ctx.body = { accountId, deletedPrompts };
+  });
+
   router.get('/v1/admin/reclassify/:jobId', requireScope('admin'), async (ctx) => {
     const job = await deps.queues.get('reclassify').getJob(ctx.params.jobId!);
     if (!job || job.name !== queueDefinitions.reclassify.name) throw new NotFoundError(`re-classification ${ctx.params.jobId}`);
