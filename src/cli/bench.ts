@@ -7,7 +7,6 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
@@ -16,6 +15,7 @@ import { createTransformersEmbedder } from '../embedding/transformers-embedder.j
 import { HnswVectorIndex } from '../stores/hnsw-index.js';
 import { deletePrefix } from '../stores/redis-keys.js';
 import { parseArgs } from './args.js';
+import { freePort, percentile } from './local.js';
 
 const args = parseArgs(process.argv.slice(2), {
   prompts: '20000',
@@ -61,19 +61,6 @@ const TOPICS = ['for parsing dates', 'about climate change', 'for a small bakery
 function synthetic(rand: () => number): string {
   const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)]!;
   return `${pick(VERBS)} ${pick(OBJECTS)} ${pick(TOPICS)} ${pick(TOPICS)} (${Math.floor(rand() * 1e6)})`;
-}
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(p * sorted.length))] ?? NaN;
 }
 
 async function main(): Promise<void> {

@@ -1,5 +1,8 @@
 import type { VectorIndex } from './vector-index.js';
 
+/** Accounts up to this many prompts are searched exactly rather than through the graph. */
+const EXACT_ACCOUNT_SEARCH = 5000;
+
 export interface IndexEntry {
   label: number;
   promptId: string;
@@ -37,13 +40,14 @@ export class SimilarPrompts {
   private readonly accountOf = new Map<number, number>();
   private readonly accounts: string[] = [];
   private readonly accountIndex = new Map<string, number>();
+  private readonly labelsOf = new Map<number, Set<number>>();
 
   constructor(readonly index: VectorIndex, snapshot?: CatalogSnapshot) {
     if (!snapshot) return;
     for (const name of snapshot.accounts) this.internAccount(name);
     for (const [label, promptId, account] of snapshot.entries) {
       this.promptIds.set(label, promptId);
-      this.accountOf.set(label, account);
+      this.setAccount(label, account);
     }
   }
 
@@ -54,7 +58,7 @@ export class SimilarPrompts {
   add(entry: IndexEntry): void {
     this.index.add(entry.label, entry.vector);
     this.promptIds.set(entry.label, entry.promptId);
-    this.accountOf.set(entry.label, this.internAccount(entry.accountId));
+    this.setAccount(entry.label, this.internAccount(entry.accountId));
   }
 
   vectorOf(label: number): Float32Array | undefined {
@@ -64,6 +68,8 @@ export class SimilarPrompts {
   remove(label: number): void {
     this.index.remove(label);
     this.promptIds.delete(label);
+    const account = this.accountOf.get(label);
+    if (account !== undefined) this.labelsOf.get(account)?.delete(label);
     this.accountOf.delete(label);
   }
 
@@ -72,6 +78,8 @@ export class SimilarPrompts {
     if (query.accountId !== undefined) {
       const only = this.accountIndex.get(query.accountId);
       if (only === undefined) return [];
+      const labels = this.labelsOf.get(only) ?? new Set<number>();
+      if (labels.size <= EXACT_ACCOUNT_SEARCH) return this.exact(vector, labels, query.k, query.accountId);
       filter = (label) => this.accountOf.get(label) === only;
     } else if (query.excludeAccountId !== undefined) {
       const excluded = this.accountIndex.get(query.excludeAccountId);
@@ -85,6 +93,31 @@ export class SimilarPrompts {
       hits.push({ label: n.label, promptId, accountId: this.accounts[account] ?? '', similarity: n.similarity });
     }
     return hits;
+  }
+
+  /*
+   * HNSW can leave nodes unreachable when many vectors are identical (templated prompts that differ
+   * only in numbers embed the same), and a filtered walk then misses an account's own prompts. Within
+   * one account a scan of its vectors is exact and cheap.
+   */
+  private exact(vector: Float32Array, labels: Set<number>, k: number, accountId: string): SimilarHit[] {
+    const hits: SimilarHit[] = [];
+    for (const label of labels) {
+      const v = this.index.vectorOf(label);
+      const promptId = this.promptIds.get(label);
+      if (!v || promptId === undefined) continue;
+      let dot = 0;
+      for (let i = 0; i < v.length; i++) dot += v[i]! * vector[i]!;
+      hits.push({ label, promptId, accountId, similarity: dot });
+    }
+    return hits.sort((a, b) => b.similarity - a.similarity || a.label - b.label).slice(0, k);
+  }
+
+  private setAccount(label: number, account: number): void {
+    this.accountOf.set(label, account);
+    let labels = this.labelsOf.get(account);
+    if (!labels) this.labelsOf.set(account, (labels = new Set()));
+    labels.add(label);
   }
 
   snapshot(): CatalogSnapshot {

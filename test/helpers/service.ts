@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
+import { freePort } from '../../src/cli/local.js';
 import { expect, vi } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -46,6 +46,7 @@ export async function testEnv(name: string) {
         url,
         child,
         async stop(signal: NodeJS.Signals = 'SIGTERM') {
+          if (child.exitCode !== null || child.signalCode !== null) return child.exitCode;
           const exited = once(child, 'exit');
           child.kill(signal);
           return (await exited)[0] as number | null;
@@ -71,11 +72,9 @@ export async function getJson(url: string) {
   return { status: res.status, body: (await res.json()) as Record<string, any> };
 }
 
-export function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const s = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = s.address() as { port: number };
-      s.close(() => resolve(port));
-    });
-  });
+export { freePort };
+
+/** Account-filtered searches: their answers depend only on that account's prompts. */
+export function accountSearches(url: string, queries: readonly (readonly [text: string, accountId: string])[]) {
+  return Promise.all(queries.map(async ([text, accountId]) => (await getJson(`${url}/v1/search?text=${encodeURIComponent(text)}&k=3&accountId=${accountId}`)).body));
 }
