@@ -63,6 +63,9 @@ const schema = z.object({
   /** Accounts with new prompts are rescored at most once per interval. */
   SCORE_INTERVAL_MS: z.coerce.number().int().min(100).default(1000),
   SCORE_MAX_ACCOUNTS_PER_SWEEP: z.coerce.number().int().min(1).max(100_000).default(2000),
+  /** Prompts older than this many days leave Redis and the index; 0 keeps everything. */
+  RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
+  RETENTION_INTERVAL_MS: z.coerce.number().int().min(100).default(3_600_000),
   WEBHOOK_URL: z.string().url().optional(),
   WEBHOOK_SECRET: z.string().min(16, 'WEBHOOK_SECRET must be at least 16 characters').optional(),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),

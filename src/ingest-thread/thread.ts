@@ -2,6 +2,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { Redis } from 'ioredis';
 import { ingestProcessor } from '../../jobs/ingest.js';
 import { reclassifyProcessor } from '../../jobs/reclassify.js';
+import { retentionProcessor } from '../../jobs/retention.js';
 import { Queues } from '../../jobs/registry.js';
 import { scoreProcessor } from '../../jobs/score.js';
 import { webhookProcessor } from '../../jobs/webhook.js';
@@ -46,6 +47,7 @@ try {
     const calibration = await loadCalibration(config.CALIBRATION_FILE);
     const conn = redis;
     queues = new Queues(conn, config.KEY_PREFIX, (err, queue) => logger.warn({ err: err.message, queue }, 'queue connection error'));
+    const accounts = new RedisAccountStore(conn, keys, prompts);
     const opts = { connection: conn, prefix: config.KEY_PREFIX, lockMs: config.JOB_LOCK_MS, metrics, logger };
 
     const ingest = ingestProcessor({ embedder, classifier, store: prompts });
@@ -62,7 +64,7 @@ try {
       startWorker(
         'score',
         scoreProcessor({
-          accounts: new RedisAccountStore(conn, keys, prompts),
+          accounts,
           calibration,
           ...(webhook ? { relayEvents: () => relayEvents(conn, keys, q) } : {}),
         }),
@@ -72,8 +74,12 @@ try {
     );
     await queues.schedule('score', config.SCORE_INTERVAL_MS, { maxAccounts: config.SCORE_MAX_ACCOUNTS_PER_SWEEP });
     workers.push(
-      startWorker('reclassify', reclassifyProcessor({ embedder, classifier, store: new RedisAccountStore(conn, keys, prompts) }), 1, opts),
+      startWorker('reclassify', reclassifyProcessor({ embedder, classifier, store: accounts }), 1, opts),
     );
+    if (config.RETENTION_DAYS > 0) {
+      workers.push(startWorker('retention', retentionProcessor({ store: accounts }), 1, opts));
+      await queues.schedule('retention', config.RETENTION_INTERVAL_MS, { days: config.RETENTION_DAYS });
+    }
     if (webhook) workers.push(startWorker('webhook', webhookProcessor(webhook), 4, opts));
   }
 

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { AccountStateStore, FoldInput, FoldResult } from '../domain/account-scoring.js';
 import type { ReclassifyStore } from '../domain/reclassify.js';
+import type { RetentionStore } from '../domain/retention.js';
 import type { Classification } from '../scoring/classifier.js';
 import type { ClassifiedPrompt, Profile } from '../scoring/profile.js';
 import type { AccountScore, Tier } from '../scoring/score.js';
@@ -35,7 +36,7 @@ return 1
  */
 const REBUILD = `
 local acct = ARGV[1] .. ':acct:' .. ARGV[2]
-local ids = redis.call('LRANGE', acct .. ':prompts', 0, -1)
+local ids = redis.call('ZRANGE', acct .. ':prompts', 0, -1)
 redis.call('DEL', acct .. ':pending')
 for i = 1, #ids, 1000 do redis.call('RPUSH', acct .. ':pending', unpack(ids, i, math.min(i + 999, #ids))) end
 redis.call('HINCRBY', acct, 'v', 1)
@@ -44,26 +45,54 @@ if #ids > 0 then redis.call('SADD', ARGV[1] .. ':dirty', ARGV[2]) end
 return #ids
 `;
 
-/*
- * Deletes up to ARGV[3] of an account's prompts per call (bounded, so Redis never stalls on a huge
- * account): record, claim, and a deletion entry on the index log so every index drops the vector.
- * The call that empties the list removes the account's state too. Returns prompts left.
- */
-const DELETE_ACCOUNT = `
-local p, aid, n = ARGV[1], ARGV[2], tonumber(ARGV[3])
-local acct = p .. ':acct:' .. aid
-local ids = redis.call('LPOP', acct .. ':prompts', n) or {}
-for _, pid in ipairs(ids) do
+// Shared by erasure and retention: a prompt leaves the store, and every index through the log.
+const DROP = `
+local function drop_prompt(p, acct, pid)
   local label = redis.call('HGET', p .. ':prompt:' .. pid, 'l')
   redis.call('DEL', p .. ':prompt:' .. pid, p .. ':claim:' .. pid)
+  redis.call('ZREM', acct .. ':prompts', pid)
+  redis.call('LREM', acct .. ':pending', 0, pid)
   if label then redis.call('XADD', p .. ':log:vectors', '*', 'd', label) end
 end
-local left = redis.call('LLEN', acct .. ':prompts')
-if left == 0 then
-  redis.call('DEL', acct, acct .. ':pending')
-  redis.call('ZREM', p .. ':scores', aid)
-  redis.call('SREM', p .. ':accounts', aid)
-  redis.call('SREM', p .. ':dirty', aid)
+local function drop_account_if_empty(p, aid)
+  local acct = p .. ':acct:' .. aid
+  local left = redis.call('ZCARD', acct .. ':prompts')
+  if left == 0 then
+    redis.call('DEL', acct, acct .. ':pending')
+    redis.call('ZREM', p .. ':scores', aid)
+    redis.call('SREM', p .. ':accounts', aid)
+    redis.call('SREM', p .. ':dirty', aid)
+  end
+  return left
+end
+`;
+
+/*
+ * Deletes up to ARGV[3] of an account's prompts per call (bounded, so Redis never stalls on a huge
+ * account); the call that empties the account removes its state too. Returns {deleted, left}.
+ */
+const DELETE_ACCOUNT = `${DROP}
+local p, aid, n = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local acct = p .. ':acct:' .. aid
+local ids = redis.call('ZRANGE', acct .. ':prompts', 0, n - 1)
+for _, pid in ipairs(ids) do drop_prompt(p, acct, pid) end
+return {#ids, drop_account_if_empty(p, aid)}
+`;
+
+/*
+ * Drops up to ARGV[4] of an account's prompts older than ARGV[3] (epoch ms) and the counts they
+ * made; firstSeen moves to the oldest prompt left. Returns {dropped, left}.
+ */
+const EXPIRE_ACCOUNT = `${DROP}
+local p, aid, cutoff, n = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4])
+local acct = p .. ':acct:' .. aid
+local ids = redis.call('ZRANGEBYSCORE', acct .. ':prompts', '-inf', '(' .. cutoff, 'LIMIT', 0, n)
+for _, pid in ipairs(ids) do drop_prompt(p, acct, pid) end
+if #ids > 0 then redis.call('HINCRBY', acct, 'n', -#ids) end
+local left = drop_account_if_empty(p, aid)
+if left > 0 and #ids > 0 then
+  local oldest = redis.call('ZRANGE', acct .. ':prompts', 0, 0, 'WITHSCORES')
+  redis.call('HSET', acct, 'first', oldest[2])
 end
 return {#ids, left}
 `;
@@ -80,7 +109,7 @@ export interface AccountView {
   scoredAt: number | null;
 }
 
-export class RedisAccountStore implements AccountStateStore, ReclassifyStore {
+export class RedisAccountStore implements AccountStateStore, ReclassifyStore, RetentionStore {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
@@ -148,7 +177,7 @@ export class RedisAccountStore implements AccountStateStore, ReclassifyStore {
   }
 
   async promptsOf(accountId: string): Promise<{ promptId: string; text: string }[]> {
-    const ids = await this.redis.lrange(`${this.keys.account(accountId)}:prompts`, 0, -1);
+    const ids = await this.redis.zrange(`${this.keys.account(accountId)}:prompts`, 0, -1);
     const pipeline = this.redis.pipeline();
     for (const id of ids) pipeline.hget(this.keys.prompt(id), 'x');
     const texts = (await pipeline.exec()) ?? [];
@@ -177,6 +206,16 @@ export class RedisAccountStore implements AccountStateStore, ReclassifyStore {
       const [n, left] = (await this.redis.eval(DELETE_ACCOUNT, 0, this.keys.prefix, accountId, 1000)) as [number, number];
       deleted += n;
       if (left === 0) return deleted;
+    }
+  }
+
+  /** Drops the account's prompts older than `cutoff`; returns how many went and how many are left. */
+  async expireAccount(accountId: string, cutoff: number): Promise<{ dropped: number; left: number }> {
+    let dropped = 0;
+    for (;;) {
+      const [n, left] = (await this.redis.eval(EXPIRE_ACCOUNT, 0, this.keys.prefix, accountId, cutoff, 1000)) as [number, number];
+      dropped += n;
+      if (n < 1000) return { dropped, left };
     }
   }
 

@@ -51,7 +51,7 @@ for i = 5, #ARGV, 10 do
     if not last or tonumber(ts) > tonumber(last) then redis.call('HSET', acct, 'last', ts) end
     redis.call('XADD', p .. ':log:vectors', '*', 'l', label, 'p', pid, 'a', aid, 'v', ARGV[i + 4])
     redis.call('RPUSH', acct .. ':pending', pid)
-    redis.call('RPUSH', acct .. ':prompts', pid)
+    redis.call('ZADD', acct .. ':prompts', ts, pid)
     redis.call('SADD', p .. ':accounts', aid)
     redis.call('SADD', p .. ':dirty', aid)
     stored = stored + 1
