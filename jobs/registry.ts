@@ -1,6 +1,7 @@
 import { Queue, type ConnectionOptions } from 'bullmq';
 import type { z } from 'zod';
 import type { QueueDefinition } from './define.js';
+import { campaignsQueue } from './campaigns.js';
 import { ingestQueue } from './ingest.js';
 import { reclassifyQueue } from './reclassify.js';
 import { retentionQueue } from './retention.js';
@@ -8,7 +9,7 @@ import { scoreQueue } from './score.js';
 import { webhookQueue } from './webhook.js';
 
 /** Every queue the service runs; producers and workers both go through here. */
-export const queueDefinitions = { ingest: ingestQueue, score: scoreQueue, webhook: webhookQueue, reclassify: reclassifyQueue, retention: retentionQueue } as const;
+export const queueDefinitions = { ingest: ingestQueue, score: scoreQueue, webhook: webhookQueue, reclassify: reclassifyQueue, retention: retentionQueue, campaigns: campaignsQueue } as const;
 
 export type QueueName = keyof typeof queueDefinitions;
 type PayloadOf<N extends QueueName> = z.infer<(typeof queueDefinitions)[N]['payload']>;

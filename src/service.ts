@@ -12,6 +12,7 @@ import { IndexFollower } from './stores/index-follower.js';
 import { redisKeys } from './stores/redis-keys.js';
 import { assertStoreModel, RedisPromptStore } from './stores/redis-prompt-store.js';
 import { RedisAccountStore } from './stores/redis-account-store.js';
+import { RedisCampaignStore } from './stores/redis-campaign-store.js';
 import { readEvents } from './stores/event-relay.js';
 import { loadCalibration } from './scoring/calibration.js';
 
@@ -89,6 +90,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
             queues,
             index,
             accounts: new RedisAccountStore(redis, keys, store),
+            campaigns: new RedisCampaignStore(redis, keys),
             redis,
             keys,
             calibration: await loadCalibration(config.CALIBRATION_FILE),

@@ -157,7 +157,7 @@ async function send(c: Case): Promise<Response> {
 /** Keys other than the queues' own bookkeeping and the periodic score sweep's. */
 async function dataKeys(): Promise<string[]> {
   const keys = await env.redis.keys(`${env.prefix}:*`);
-  const bookkeeping = new RegExp(`^${env.prefix}:(score:.*|[a-z]+:(meta|stalled-check))$`);
+  const bookkeeping = new RegExp(`^${env.prefix}:((score|campaigns):.*|[a-z]+:(meta|stalled-check))$`);
   return keys.filter((k) => !bookkeeping.test(k)).sort();
 }
 

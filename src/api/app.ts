@@ -13,6 +13,8 @@ import type { StoredEvent } from '../stores/event-relay.js';
 import type { Calibration } from '../scoring/calibration.js';
 import { accountRoutes } from './routes/accounts.js';
 import { adminRoutes } from './routes/admin.js';
+import { campaignRoutes } from './routes/campaigns.js';
+import type { RedisCampaignStore } from '../stores/redis-campaign-store.js';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../stores/redis-keys.js';
 import { authenticate } from './auth.js';
@@ -42,6 +44,7 @@ export interface ApiDeps {
     queues: Queues;
     index: IndexFollower;
     accounts: RedisAccountStore;
+    campaigns: RedisCampaignStore;
     redis: Redis;
     keys: RedisKeys;
     calibration: Calibration;
@@ -59,6 +62,7 @@ export function createApp(deps: ApiDeps): Koa {
     promptRoutes(router, { ...deps, ...deps.search });
     accountRoutes(router, { ...deps, ...deps.search });
     adminRoutes(router, { ...deps, ...deps.search });
+    campaignRoutes(router, { ...deps, ...deps.search });
   }
   app.use(async (ctx, next) => {
     const end = deps.metrics.httpDuration.startTimer({ method: ctx.method });

@@ -37,15 +37,16 @@ export function authenticate(config: Pick<Config, 'AUTH' | 'API_KEYS'>): Middlew
 }
 
 /** A route's access rule: `any` admits every valid key. */
-export function requireScope(scope: Scope | 'any'): Middleware {
+export function requireScope(scope: Scope | 'any', ...alternatives: Scope[]): Middleware {
   return async (ctx, next) => {
     const caller = ctx.state.caller as Caller | undefined;
     if (!caller) {
       ctx.set('WWW-Authenticate', 'Bearer realm="distill-radar"');
       throw new AppError(401, 'unauthorized', 'a valid API key is required: Authorization: Bearer <key>');
     }
-    if (caller.kind === 'key' && scope !== 'any' && !caller.key.scopes.includes(scope) && !caller.key.scopes.includes('admin')) {
-      throw new AppError(403, 'forbidden', `key ${caller.key.name} lacks the ${scope} scope this endpoint needs`);
+    const accepted = scope === 'any' ? [] : [scope, ...alternatives, 'admin'];
+    if (caller.kind === 'key' && scope !== 'any' && !accepted.some((s) => caller.key.scopes.includes(s as Scope))) {
+      throw new AppError(403, 'forbidden', `key ${caller.key.name} lacks the ${[scope, ...alternatives].join(' or ')} scope this endpoint needs`);
     }
     await next();
   };

@@ -1,5 +1,5 @@
 import type { VectorIndex } from '../domain/vector-index.js';
-import { INFRA_WEIGHTS, infraKind, infrastructureKeys, templateKeys } from './prompt-keys.js';
+import { INFRA_WEIGHTS, infraKind, promptLinkKeys } from './prompt-keys.js';
 import type { AccountEdge, EdgeReason, LinkPrompt, ReasonKind } from './types.js';
 
 export interface LinkOptions {
@@ -24,7 +24,7 @@ const COUNT_HALF = 2;
 const SYNC_BUCKET_MS = 6 * 3600 * 1000;
 const EXAMPLES = 3;
 
-interface KeyUse {
+export interface KeyUse {
   count: number;
   buckets: Set<number>;
   examples: string[];
@@ -42,17 +42,54 @@ export function linkAccounts(prompts: readonly LinkPrompt[], index: VectorIndex,
   const sizes = new Map<string, number>();
   for (const p of prompts) sizes.set(p.accountId, (sizes.get(p.accountId) ?? 0) + 1);
   const accounts = sizes.size;
-  const edges = new Map<string, AccountEdge>();
-  const addReason = (a: string, b: string, r: EdgeReason) => {
-    const [x, y] = a < b ? [a, b] : [b, a];
-    const id = `${x}\u0000${y}`;
-    let e = edges.get(id);
-    if (!e) edges.set(id, (e = { a: x, b: y, weight: 0, reasons: [] }));
-    e.weight += r.weight;
-    e.reasons.push(r);
-  };
+  const edges = edgeSet();
+  const addReason = edges.add;
 
-  const uses = collectKeys(prompts);
+  addKeyEdges(collectKeys(prompts), sizes, opt, addReason);
+
+  for (const [pair, near] of nearDuplicates(prompts, index, opt)) {
+    const [a, b] = pair.split('\u0000') as [string, string];
+    const w = W_NEAR_DUPLICATE * Math.min(strength(near.ab, sizes.get(a)!), strength(near.ba, sizes.get(b)!));
+    if (w > 0) addReason(a, b, { kind: 'near-duplicate', key: near.example, weight: w, accountsWithKey: 2, examplePromptIds: near.examples });
+  }
+
+  return edges.list(opt.minWeight);
+}
+
+
+export type KeyUses = Map<string, Map<string, KeyUse>>;
+
+/**
+ * Edges from shared keys alone (templates, infrastructure, synchrony), for callers that keep key
+ * counts per account instead of prompts (the live service). `sizes` are the accounts' prompt counts.
+ */
+export function keyEdges(uses: KeyUses, sizes: ReadonlyMap<string, number>, options: Partial<LinkOptions> = {}): AccountEdge[] {
+  const opt = { ...DEFAULT_LINK_OPTIONS, ...options };
+  const edges = edgeSet();
+  addKeyEdges(uses, sizes, opt, edges.add);
+  return edges.list(opt.minWeight);
+}
+
+/** Edges keyed by account pair, accumulating weighted reasons. */
+function edgeSet() {
+  const edges = new Map<string, AccountEdge>();
+  return {
+    add(a: string, b: string, r: EdgeReason): void {
+      const [x, y] = a < b ? [a, b] : [b, a];
+      const id = `${x}\u0000${y}`;
+      let e = edges.get(id);
+      if (!e) edges.set(id, (e = { a: x, b: y, weight: 0, reasons: [] }));
+      e.weight += r.weight;
+      e.reasons.push(r);
+    },
+    list(minWeight: number): AccountEdge[] {
+      return [...edges.values()].filter((e) => e.weight >= minWeight).map((e) => ({ ...e, reasons: e.reasons.sort((x, y) => y.weight - x.weight) }));
+    },
+  };
+}
+
+function addKeyEdges(uses: KeyUses, sizes: ReadonlyMap<string, number>, opt: LinkOptions, addReason: (a: string, b: string, r: EdgeReason) => void): void {
+  const accounts = sizes.size;
   for (const [key, byAccount] of uses) {
     if (byAccount.size < 2) continue;
     const kind: ReasonKind = key.startsWith('t:') ? 'template' : 'infrastructure';
@@ -74,13 +111,6 @@ export function linkAccounts(prompts: readonly LinkPrompt[], index: VectorIndex,
     }
   }
 
-  for (const [pair, near] of nearDuplicates(prompts, index, opt)) {
-    const [a, b] = pair.split('\u0000') as [string, string];
-    const w = W_NEAR_DUPLICATE * Math.min(strength(near.ab, sizes.get(a)!), strength(near.ba, sizes.get(b)!));
-    if (w > 0) addReason(a, b, { kind: 'near-duplicate', key: near.example, weight: w, accountsWithKey: 2, examplePromptIds: near.examples });
-  }
-
-  return [...edges.values()].filter((e) => e.weight >= opt.minWeight).map((e) => ({ ...e, reasons: e.reasons.sort((x, y) => y.weight - x.weight) }));
 }
 
 /** Share of the account's prompts carrying the evidence, shrunk while the count is small. */
@@ -94,10 +124,10 @@ function overlap(a: Set<number>, b: Set<number>): number {
   return both / Math.min(a.size, b.size);
 }
 
-function collectKeys(prompts: readonly LinkPrompt[]): Map<string, Map<string, KeyUse>> {
-  const uses = new Map<string, Map<string, KeyUse>>();
+function collectKeys(prompts: readonly LinkPrompt[]): KeyUses {
+  const uses: KeyUses = new Map();
   for (const p of prompts) {
-    const keys = [...templateKeys(p.text).map((k) => `t:${k}`), ...infrastructureKeys(p.metadata).map((k) => `i:${k}`)];
+    const keys = promptLinkKeys(p.text, p.metadata);
     for (const key of keys) {
       let byAccount = uses.get(key);
       if (!byAccount) uses.set(key, (byAccount = new Map()));

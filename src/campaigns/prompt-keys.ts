@@ -68,3 +68,8 @@ export function infrastructureKeys(metadata: Record<string, string | number | bo
 export function infraKind(key: string): string {
   return key.slice(0, key.indexOf(':'));
 }
+
+/** The keys linking evidence is counted under: `t:` template lines, `i:` infrastructure values. */
+export function promptLinkKeys(text: string, metadata: Record<string, string | number | boolean | null> | undefined): string[] {
+  return [...templateKeys(text).map((k) => `t:${k}`), ...infrastructureKeys(metadata).map((k) => `i:${k}`)];
+}

@@ -1,4 +1,6 @@
+import { promptLinkKeys } from '../campaigns/prompt-keys.js';
 import type { Calibration } from '../scoring/calibration.js';
+import type { Sample } from './sample.js';
 import { countPrompt, emptyProfile, type ClassifiedPrompt, type Profile } from '../scoring/profile.js';
 import { scoreProfile, TIERS, type AccountScore, type Tier } from '../scoring/score.js';
 
@@ -8,7 +10,7 @@ export interface FoldInput {
   profile: Profile | null;
   tier: Tier;
   /** The oldest prompts stored for the account and not yet in its profile, in store order. */
-  prompts: ClassifiedPrompt[];
+  prompts: (ClassifiedPrompt & { metadata?: Sample['metadata'] })[];
 }
 
 export interface FoldResult {
@@ -17,6 +19,8 @@ export interface FoldResult {
   profile: Profile;
   score: AccountScore;
   previousTier: Tier;
+  /** Campaign-linking keys (templates, infrastructure) of the folded prompts, with counts. */
+  linkKeys: Record<string, number>;
   /** Set when the account moved up a tier: detectors are told about escalations only. */
   raised?: { from: Tier; to: Tier };
 }
@@ -32,9 +36,13 @@ export interface AccountStateStore {
 
 export function foldPrompts(input: FoldInput, calibration: Calibration): FoldResult {
   const profile = input.profile ? structuredClone(input.profile) : emptyProfile();
-  for (const p of input.prompts) countPrompt(profile, p);
+  const linkKeys: Record<string, number> = {};
+  for (const p of input.prompts) {
+    countPrompt(profile, p);
+    for (const key of promptLinkKeys(p.text, p.metadata)) linkKeys[key] = (linkKeys[key] ?? 0) + 1;
+  }
   const score = scoreProfile(profile, calibration);
-  const result: FoldResult = { version: input.version, consumed: input.prompts.length, profile, score, previousTier: input.tier };
+  const result: FoldResult = { version: input.version, consumed: input.prompts.length, profile, score, previousTier: input.tier, linkKeys };
   if (TIERS.indexOf(score.tier) > TIERS.indexOf(input.tier)) result.raised = { from: input.tier, to: score.tier };
   return result;
 }

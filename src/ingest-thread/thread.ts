@@ -1,5 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { Redis } from 'ioredis';
+import { campaignsProcessor } from '../../jobs/campaigns.js';
 import { ingestProcessor } from '../../jobs/ingest.js';
 import { reclassifyProcessor } from '../../jobs/reclassify.js';
 import { retentionProcessor } from '../../jobs/retention.js';
@@ -13,6 +14,7 @@ import { loadCalibration } from '../scoring/calibration.js';
 import { relayEvents } from '../stores/event-relay.js';
 import { TaxonomySource } from '../stores/taxonomy-source.js';
 import { RedisAccountStore } from '../stores/redis-account-store.js';
+import { RedisCampaignStore } from '../stores/redis-campaign-store.js';
 import { redisKeys } from '../stores/redis-keys.js';
 import { assertStoreModel, RedisPromptStore } from '../stores/redis-prompt-store.js';
 import { startWorker } from '../workers.js';
@@ -76,6 +78,8 @@ try {
     workers.push(
       startWorker('reclassify', reclassifyProcessor({ embedder, classifier, store: accounts }), 1, opts),
     );
+    workers.push(startWorker('campaigns', campaignsProcessor({ store: new RedisCampaignStore(conn, keys), calibration }), 1, opts));
+    await queues.schedule('campaigns', config.CAMPAIGN_INTERVAL_MS, { threshold: config.CAMPAIGN_LINK_THRESHOLD });
     if (config.RETENTION_DAYS > 0) {
       workers.push(startWorker('retention', retentionProcessor({ store: accounts }), 1, opts));
       await queues.schedule('retention', config.RETENTION_INTERVAL_MS, { days: config.RETENTION_DAYS });

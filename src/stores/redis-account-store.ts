@@ -3,6 +3,7 @@ import type { AccountStateStore, FoldInput, FoldResult } from '../domain/account
 import type { ReclassifyStore } from '../domain/reclassify.js';
 import type { RetentionStore } from '../domain/retention.js';
 import type { Classification } from '../scoring/classifier.js';
+import type { Sample } from '../domain/sample.js';
 import type { ClassifiedPrompt, Profile } from '../scoring/profile.js';
 import type { AccountScore, Tier } from '../scoring/score.js';
 import type { RedisKeys } from './redis-keys.js';
@@ -25,6 +26,7 @@ redis.call('ZADD', p .. ':scores', ARGV[6], aid)
 if ARGV[10] ~= '' then
   redis.call('XADD', p .. ':events', 'MAXLEN', '~', 100000, '*', 'type', 'account.tier_raised', 'data', ARGV[10])
 end
+for i = 11, #ARGV, 2 do redis.call('HINCRBY', acct .. ':links', ARGV[i], ARGV[i + 1]) end
 if redis.call('LLEN', acct .. ':pending') == 0 then redis.call('SREM', p .. ':dirty', aid) end
 return 1
 `;
@@ -41,6 +43,7 @@ redis.call('DEL', acct .. ':pending')
 for i = 1, #ids, 1000 do redis.call('RPUSH', acct .. ':pending', unpack(ids, i, math.min(i + 999, #ids))) end
 redis.call('HINCRBY', acct, 'v', 1)
 redis.call('HDEL', acct, 'profile')
+redis.call('DEL', acct .. ':links')
 if #ids > 0 then redis.call('SADD', ARGV[1] .. ':dirty', ARGV[2]) end
 return #ids
 `;
@@ -58,7 +61,7 @@ local function drop_account_if_empty(p, aid)
   local acct = p .. ':acct:' .. aid
   local left = redis.call('ZCARD', acct .. ':prompts')
   if left == 0 then
-    redis.call('DEL', acct, acct .. ':pending')
+    redis.call('DEL', acct, acct .. ':pending', acct .. ':links')
     redis.call('ZREM', p .. ':scores', aid)
     redis.call('SREM', p .. ':accounts', aid)
     redis.call('SREM', p .. ':dirty', aid)
@@ -131,7 +134,7 @@ export class RedisAccountStore implements AccountStateStore, ReclassifyStore, Re
     const records = await this.prompts.getPrompts(ids);
     const prompts: ClassifiedPrompt[] = [];
     records.forEach((r) => {
-      if (r) prompts.push({ promptId: r.promptId, ts: r.ts, text: r.text, ...r.classification });
+      if (r) prompts.push({ promptId: r.promptId, ts: r.ts, text: r.text, ...r.classification, ...(r.metadata ? { metadata: r.metadata as Sample['metadata'] } : {}) });
     });
     return {
       version: Number(v ?? 0),
@@ -159,6 +162,7 @@ export class RedisAccountStore implements AccountStateStore, ReclassifyStore, Re
       JSON.stringify(r.score.evidence),
       now,
       event,
+      ...Object.entries(r.linkKeys).flat(),
     );
     return ok === 1;
   }

@@ -17,6 +17,10 @@ export function redisKeys(prefix: string) {
     scores: `${prefix}:scores`,
     events: `${prefix}:events`,
     webhookCursor: `${prefix}:webhook:cursor`,
+    campaigns: `${prefix}:campaigns`,
+    campaign: (clusterId: string) => `${prefix}:campaign:${clusterId}`,
+    campaignTiers: `${prefix}:campaign-tiers`,
+    campaignOf: `${prefix}:campaign-of`,
   };
 }
 

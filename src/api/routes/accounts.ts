@@ -36,13 +36,16 @@ function tierBand(tier: Tier | undefined, c: Calibration): [number, number] {
   }
 }
 
-export function present(a: AccountView) {
+/** An account in a campaign is shown at the campaign's tier where that is higher. */
+export function present(a: AccountView, campaign?: { clusterId: string; tier: Tier }) {
+  const tier = campaign && TIERS.indexOf(campaign.tier) > TIERS.indexOf(a.tier) ? campaign.tier : a.tier;
   return {
     accountId: a.accountId,
     score: a.score === null ? null : Math.round(a.score * 1e4) / 1e4,
-    tier: a.tier,
-    flagged: isFlagged(a.tier),
-    clusterId: null,
+    tier,
+    flagged: isFlagged(tier),
+    clusterId: campaign?.clusterId ?? null,
+    campaign: campaign ? { clusterId: campaign.clusterId, tier: campaign.tier, url: `/v1/campaigns/${campaign.clusterId}` } : null,
     counts: { prompts: a.prompts, pendingScore: a.pending },
     firstSeen: new Date(a.firstSeen).toISOString(),
     lastSeen: new Date(a.lastSeen).toISOString(),
@@ -55,7 +58,7 @@ export function accountRoutes(router: Router, deps: Deps): void {
   router.get('/v1/accounts/:accountId', requireScope('detector'), async (ctx) => {
     const account = await deps.accounts.getAccount(ctx.params.accountId!);
     if (!account) throw new NotFoundError(`account ${ctx.params.accountId}`);
-    ctx.body = present(account);
+    ctx.body = present(account, await deps.campaigns.campaignOf(account.accountId));
   });
 
   router.get('/v1/accounts', requireScope('detector'), async (ctx) => {
@@ -68,7 +71,7 @@ export function accountRoutes(router: Router, deps: Deps): void {
     const ids = await deps.accounts.listByScore({ minScore: Math.max(lo, minScore), maxScore: hi, offset, limit });
     const accounts = (await Promise.all(ids.map((id) => deps.accounts.getAccount(id)))).filter((a): a is AccountView => !!a);
     ctx.body = {
-      accounts: accounts.map(present),
+      accounts: await Promise.all(accounts.map(async (a) => present(a, await deps.campaigns.campaignOf(a.accountId)))),
       nextCursor: ids.length === limit ? Buffer.from(String(offset + limit)).toString('base64url') : null,
     };
   });
