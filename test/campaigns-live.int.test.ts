@@ -47,6 +47,7 @@ describe('live campaigns', () => {
 
     const member = (await getJson(`${service.url}/v1/accounts/fleet-7`)).body;
     expect(member).toMatchObject({ clusterId: summary.clusterId, flagged: true, counts: { prompts: 6 } });
+    expect(member.campaign.links[0]).toMatchObject({ kind: 'template', key: expect.stringContaining('dataset task') });
     for (const a of [0, 17, 99]) {
       expect((await getJson(`${service.url}/v1/accounts/user-${a}`)).body).toMatchObject({ clusterId: null, flagged: false });
     }

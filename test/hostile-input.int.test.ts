@@ -154,7 +154,7 @@ async function send(c: Case): Promise<Response> {
   return fetch(url, { method, headers, body });
 }
 
-/** Keys other than the queues' own bookkeeping and the periodic score sweep's. */
+/** Keys other than the queues' own bookkeeping and the periodic score and campaign sweeps'. */
 async function dataKeys(): Promise<string[]> {
   const keys = await env.redis.keys(`${env.prefix}:*`);
   const bookkeeping = new RegExp(`^${env.prefix}:((score|campaigns):.*|[a-z]+:(meta|stalled-check))$`);

@@ -37,7 +37,7 @@ function tierBand(tier: Tier | undefined, c: Calibration): [number, number] {
 }
 
 /** An account in a campaign is shown at the campaign's tier where that is higher. */
-export function present(a: AccountView, campaign?: { clusterId: string; tier: Tier }) {
+export function present(a: AccountView, campaign?: { clusterId: string; tier: Tier; links?: unknown[] }) {
   const tier = campaign && TIERS.indexOf(campaign.tier) > TIERS.indexOf(a.tier) ? campaign.tier : a.tier;
   return {
     accountId: a.accountId,
@@ -45,7 +45,9 @@ export function present(a: AccountView, campaign?: { clusterId: string; tier: Ti
     tier,
     flagged: isFlagged(tier),
     clusterId: campaign?.clusterId ?? null,
-    campaign: campaign ? { clusterId: campaign.clusterId, tier: campaign.tier, url: `/v1/campaigns/${campaign.clusterId}` } : null,
+    campaign: campaign
+      ? { clusterId: campaign.clusterId, tier: campaign.tier, url: `/v1/campaigns/${campaign.clusterId}`, ...(campaign.links ? { links: campaign.links } : {}) }
+      : null,
     counts: { prompts: a.prompts, pendingScore: a.pending },
     firstSeen: new Date(a.firstSeen).toISOString(),
     lastSeen: new Date(a.lastSeen).toISOString(),
@@ -58,7 +60,10 @@ export function accountRoutes(router: Router, deps: Deps): void {
   router.get('/v1/accounts/:accountId', requireScope('detector'), async (ctx) => {
     const account = await deps.accounts.getAccount(ctx.params.accountId!);
     if (!account) throw new NotFoundError(`account ${ctx.params.accountId}`);
-    ctx.body = present(account, await deps.campaigns.campaignOf(account.accountId));
+    const campaign = await deps.campaigns.campaignOf(account.accountId);
+    // What links this account to the others: the campaign's strongest shared templates and values.
+    const links = campaign && (await deps.campaigns.get(campaign.clusterId))?.links.slice(0, 3);
+    ctx.body = present(account, campaign && { ...campaign, ...(links ? { links } : {}) });
   });
 
   router.get('/v1/accounts', requireScope('detector'), async (ctx) => {
