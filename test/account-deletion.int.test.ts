@@ -1,37 +1,28 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { samplesFor, topics } from './fixtures/prompts.js';
-import { getJson, postSamples, testEnv } from './helpers/service.js';
+import { getJson, postSamples, serviceUnderTest } from './helpers/service.js';
 
-const env = await testEnv('erase');
-let service: Awaited<ReturnType<typeof env.start>>;
+const { env, service } = await serviceUnderTest('erase', { SCORE_INTERVAL_MS: '200' });
 
-beforeAll(async () => {
-  service = await env.start({ SCORE_INTERVAL_MS: '200' });
-});
-afterAll(async () => {
-  await service?.stop();
-  await env.cleanup();
-});
-
-const search = async () => (await getJson(`${service.url}/v1/search?text=${encodeURIComponent('vegetarian lasagna recipe')}&k=20`)).body.hits as { accountId: string }[];
+const search = async () => (await getJson(`${service().url}/v1/search?text=${encodeURIComponent('vegetarian lasagna recipe')}&k=20`)).body.hits as { accountId: string }[];
 
 describe('deleting an account on request', () => {
   it('removes its prompts from the store and the index, and its state, leaving others alone', async () => {
-    await postSamples(service.url, [...samplesFor('gone', topics.cooking), ...samplesFor('kept', topics.coding)]);
-    await vi.waitFor(async () => expect((await getJson(`${service.url}/v1/accounts/gone`)).body.scoredAt).toEqual(expect.any(String)), { timeout: 15_000, interval: 100 });
+    await postSamples(service().url, [...samplesFor('gone', topics.cooking), ...samplesFor('kept', topics.coding)]);
+    await vi.waitFor(async () => expect((await getJson(`${service().url}/v1/accounts/gone`)).body.scoredAt).toEqual(expect.any(String)), { timeout: 15_000, interval: 100 });
     expect((await search()).some((h) => h.accountId === 'gone')).toBe(true);
 
-    const res = await fetch(`${service.url}/v1/admin/accounts/gone`, { method: 'DELETE' });
+    const res = await fetch(`${service().url}/v1/admin/accounts/gone`, { method: 'DELETE' });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ accountId: 'gone', deletedPrompts: topics.cooking.length });
 
-    expect((await getJson(`${service.url}/v1/accounts/gone`)).status).toBe(404);
-    expect((await getJson(`${service.url}/v1/prompts/gone-0`)).status).toBe(404);
+    expect((await getJson(`${service().url}/v1/accounts/gone`)).status).toBe(404);
+    expect((await getJson(`${service().url}/v1/prompts/gone-0`)).status).toBe(404);
     await vi.waitFor(async () => expect((await search()).some((h) => h.accountId === 'gone')).toBe(false), { timeout: 10_000, interval: 50 });
-    expect(service.index!.prompts.size).toBe(topics.coding.length);
-    expect((await getJson(`${service.url}/v1/accounts/kept`)).body.counts.prompts).toBe(topics.coding.length);
+    expect(service().index!.prompts.size).toBe(topics.coding.length);
+    expect((await getJson(`${service().url}/v1/accounts/kept`)).body.counts.prompts).toBe(topics.coding.length);
     expect(await env.redis.keys(`${env.prefix}:acct:gone*`)).toEqual([]);
 
-    expect((await fetch(`${service.url}/v1/admin/accounts/gone`, { method: 'DELETE' })).status).toBe(404);
+    expect((await fetch(`${service().url}/v1/admin/accounts/gone`, { method: 'DELETE' })).status).toBe(404);
   });
 });

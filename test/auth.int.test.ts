@@ -1,9 +1,9 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { hashKey, keyring } from '../src/api/auth.js';
 import { ConfigError, loadConfig } from '../src/config.js';
-import { REDIS_URL, testEnv } from './helpers/service.js';
+import { REDIS_URL, serviceUnderTest } from './helpers/service.js';
 
 const KEYS = { pipeline: 'k-pipeline-secret', analyst: 'k-analyst-secret', detector: 'k-detector-secret', admin: 'k-admin-secret', slow: 'k-slow-secret' };
 const API_KEYS = JSON.stringify([
@@ -14,21 +14,12 @@ const API_KEYS = JSON.stringify([
   { name: 'slow', sha256: hashKey(KEYS.slow), scopes: ['analyst'], rps: 0.5, burst: 2 },
 ]);
 
-const env = await testEnv('auth');
-let service: Awaited<ReturnType<typeof env.start>>;
-
-beforeAll(async () => {
-  service = await env.start({ AUTH: 'keys', API_KEYS, METRICS_AUTH: 'true', RATE_LIMIT_RPS: '0' });
-});
-afterAll(async () => {
-  await service?.stop();
-  await env.cleanup();
-});
+const { env, service } = await serviceUnderTest('auth', { AUTH: 'keys', API_KEYS, METRICS_AUTH: 'true', RATE_LIMIT_RPS: '0' });
 
 async function call(path: string, key?: string, init: RequestInit = {}) {
   const headers: Record<string, string> = { ...(init.headers as Record<string, string>) };
   if (key) headers.authorization = `Bearer ${key}`;
-  const res = await fetch(`${service.url}${path}`, { ...init, headers });
+  const res = await fetch(`${service().url}${path}`, { ...init, headers });
   const text = await res.text();
   return { status: res.status, headers: res.headers, body: text.startsWith('{') ? (JSON.parse(text) as { error?: { code: string; message: string } }) : text };
 }

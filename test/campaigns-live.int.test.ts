@@ -1,17 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { chitChat, curriculumPrompts } from './fixtures/curriculum.js';
-import { getJson, postSamples, testEnv } from './helpers/service.js';
+import { getJson, postSamples, serviceUnderTest } from './helpers/service.js';
 
-const env = await testEnv('campaigns');
-let service: Awaited<ReturnType<typeof env.start>>;
-
-beforeAll(async () => {
-  service = await env.start({ SCORE_INTERVAL_MS: '200', CAMPAIGN_INTERVAL_MS: '300' });
-});
-afterAll(async () => {
-  await service?.stop();
-  await env.cleanup();
-});
+const { env, service } = await serviceUnderTest('campaigns', { SCORE_INTERVAL_MS: '200', CAMPAIGN_INTERVAL_MS: '300' });
 
 const t0 = Date.UTC(2026, 4, 1);
 // The operator's wrapper: the same first and last line around every curriculum item.
@@ -27,36 +18,36 @@ describe('live campaigns', () => {
     const organic = Array.from({ length: 100 }, (_, a) =>
       [0, 1].map((i) => ({ accountId: `user-${a}`, promptId: `user-${a}-${i}`, ts: t0 + a * 1_800_000 + i * 600_000, text: common[(a + i) % common.length]! })),
     ).flat();
-    expect((await postSamples(service.url, fleet)).status).toBe(202);
-    expect((await postSamples(service.url, organic)).status).toBe(202);
+    expect((await postSamples(service().url, fleet)).status).toBe(202);
+    expect((await postSamples(service().url, organic)).status).toBe(202);
 
     // Campaigns follow the folds: wait until every member's prompts are in.
-    await vi.waitFor(async () => expect((await getJson(`${service.url}/v1/campaigns`)).body.campaigns).toEqual([expect.objectContaining({ size: 30 })]), {
+    await vi.waitFor(async () => expect((await getJson(`${service().url}/v1/campaigns`)).body.campaigns).toEqual([expect.objectContaining({ size: 30 })]), {
       timeout: 30_000,
       interval: 200,
     });
-    const [summary] = (await getJson(`${service.url}/v1/campaigns`)).body.campaigns;
+    const [summary] = (await getJson(`${service().url}/v1/campaigns`)).body.campaigns;
     expect(summary).toMatchObject({ size: 30, tier: expect.stringMatching(/^(review|block)$/) });
 
-    const detail = (await getJson(`${service.url}/v1/campaigns/${summary.clusterId}`)).body;
+    const detail = (await getJson(`${service().url}/v1/campaigns/${summary.clusterId}`)).body;
     expect(detail.members.map((m: { accountId: string }) => m.accountId).sort()).toEqual(Array.from({ length: 30 }, (_, a) => `fleet-${a}`).sort());
     // Six prompts each: no member is flagged on its own; the campaign flags them.
     expect(detail.members.every((m: { ownTier: string }) => m.ownTier === 'none' || m.ownTier === 'watch')).toBe(true);
     expect(detail.links[0]).toMatchObject({ kind: 'template' });
     expect(detail.timeline.reduce((n: number, d: { prompts: number }) => n + d.prompts, 0)).toBe(180);
 
-    const member = (await getJson(`${service.url}/v1/accounts/fleet-7`)).body;
+    const member = (await getJson(`${service().url}/v1/accounts/fleet-7`)).body;
     expect(member).toMatchObject({ clusterId: summary.clusterId, flagged: true, counts: { prompts: 6 } });
     expect(member.campaign.links[0]).toMatchObject({ kind: 'template', key: expect.stringContaining('dataset task') });
     for (const a of [0, 17, 99]) {
-      expect((await getJson(`${service.url}/v1/accounts/user-${a}`)).body).toMatchObject({ clusterId: null, flagged: false });
+      expect((await getJson(`${service().url}/v1/accounts/user-${a}`)).body).toMatchObject({ clusterId: null, flagged: false });
     }
-    const events = (await getJson(`${service.url}/v1/events?limit=1000`)).body.events;
+    const events = (await getJson(`${service().url}/v1/events?limit=1000`)).body.events;
     // A campaign that grows while its members' prompts arrive is announced as it rises.
     const raised = events.filter((e: { type: string }) => e.type === 'campaign.tier_raised');
     expect(raised.length).toBeGreaterThan(0);
     expect(raised.at(-1).data).toMatchObject({ to: summary.tier });
     expect(raised.every((e: { data: { size: number } }) => e.data.size <= 30)).toBe(true);
-    expect((await getJson(`${service.url}/v1/campaigns/nope`)).status).toBe(404);
+    expect((await getJson(`${service().url}/v1/campaigns/nope`)).status).toBe(404);
   });
 });

@@ -1,17 +1,8 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { getJson, postSamples, testEnv } from './helpers/service.js';
+import { describe, expect, it, vi } from 'vitest';
+import { getJson, postSamples, serviceUnderTest } from './helpers/service.js';
 import { samplesFor, topics } from './fixtures/prompts.js';
 
-const env = await testEnv('search');
-let service: Awaited<ReturnType<typeof env.start>>;
-
-beforeAll(async () => {
-  service = await env.start();
-});
-afterAll(async () => {
-  await service?.stop();
-  await env.cleanup();
-});
+const { env, service } = await serviceUnderTest('search');
 
 describe('ingest -> search on the real model and Redis', () => {
   it('makes posted samples findable by similar text within seconds', async () => {
@@ -20,18 +11,18 @@ describe('ingest -> search on the real model and Redis', () => {
       ...samplesFor('cook-1', topics.cooking),
       ...samplesFor('math-1', topics.math),
     ];
-    const res = await postSamples(service.url, samples);
+    const res = await postSamples(service().url, samples);
     expect(res.status).toBe(202);
     expect(res.body).toMatchObject({ accepted: samples.length, duplicates: 0 });
     expect(res.body.batchId).toMatch(/^b[0-9a-f]{32}$/);
 
     await vi.waitFor(async () => {
-      const { body } = await getJson(`${service.url}/v1/search?text=${encodeURIComponent('bake an apple pie with cinnamon')}&k=3`);
+      const { body } = await getJson(`${service().url}/v1/search?text=${encodeURIComponent('bake an apple pie with cinnamon')}&k=3`);
       expect(body.hits).toHaveLength(3);
       expect(body.hits[0].accountId).toBe('cook-1');
     }, { timeout: 10_000, interval: 50 });
 
-    const { body } = await getJson(`${service.url}/v1/search?text=${encodeURIComponent('write a unit test for my sorting function in Python')}&k=2`);
+    const { body } = await getJson(`${service().url}/v1/search?text=${encodeURIComponent('write a unit test for my sorting function in Python')}&k=2`);
     expect(body.hits.map((h: { accountId: string }) => h.accountId)).toEqual(['dev-1', 'dev-1']);
     expect(body.hits[0]).toEqual({
       promptId: expect.stringMatching(/^dev-1-/),
@@ -43,38 +34,38 @@ describe('ingest -> search on the real model and Redis', () => {
   });
 
   it('restricts and excludes accounts, and finds prompts similar to a stored one', async () => {
-    const only = await getJson(`${service.url}/v1/search?text=recipe&k=5&accountId=math-1`);
+    const only = await getJson(`${service().url}/v1/search?text=recipe&k=5&accountId=math-1`);
     expect(only.body.hits.length).toBeGreaterThan(0);
     expect(new Set(only.body.hits.map((h: { accountId: string }) => h.accountId))).toEqual(new Set(['math-1']));
 
-    const excluded = await getJson(`${service.url}/v1/search?text=recipe&k=10&excludeAccountId=cook-1`);
+    const excluded = await getJson(`${service().url}/v1/search?text=recipe&k=10&excludeAccountId=cook-1`);
     expect(excluded.body.hits.every((h: { accountId: string }) => h.accountId !== 'cook-1')).toBe(true);
 
-    const similar = await getJson(`${service.url}/v1/prompts/cook-1-0/similar?k=2`);
+    const similar = await getJson(`${service().url}/v1/prompts/cook-1-0/similar?k=2`);
     expect(similar.status).toBe(200);
     expect(similar.body.hits).toHaveLength(2);
     expect(similar.body.hits.every((h: { promptId: string; accountId: string }) => h.promptId !== 'cook-1-0' && h.accountId === 'cook-1')).toBe(true);
 
-    const prompt = await getJson(`${service.url}/v1/prompts/math-1-1`);
+    const prompt = await getJson(`${service().url}/v1/prompts/math-1-1`);
     expect(prompt.body).toMatchObject({ promptId: 'math-1-1', accountId: 'math-1', text: topics.math[1], indexed: true });
   });
 
   it('answers 404 and 400 as JSON problems', async () => {
-    expect(await getJson(`${service.url}/v1/prompts/nope`)).toEqual({ status: 404, body: { error: { code: 'not_found', message: 'prompt nope not found' } } });
-    const bad = await getJson(`${service.url}/v1/search?text=x&k=1000`);
+    expect(await getJson(`${service().url}/v1/prompts/nope`)).toEqual({ status: 404, body: { error: { code: 'not_found', message: 'prompt nope not found' } } });
+    const bad = await getJson(`${service().url}/v1/search?text=x&k=1000`);
     expect(bad.status).toBe(400);
     expect(bad.body.error.message).toBe('k: k must be at most 100');
-    const badJson = await fetch(`${service.url}/v1/samples`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"samples": [' });
+    const badJson = await fetch(`${service().url}/v1/samples`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"samples": [' });
     expect(badJson.status).toBe(400);
     expect(((await badJson.json()) as { error: { code: string } }).error.code).toBe('invalid_json');
   });
 
   it('reports readiness and metrics', async () => {
-    const ready = await getJson(`${service.url}/ready`);
+    const ready = await getJson(`${service().url}/ready`);
     expect(ready.status).toBe(200);
     expect(ready.body.checks).toEqual({ redis: 'ok', model: 'ok' });
     expect(ready.body.model).toBe('glove-sif-100d (100-d)');
-    const metrics = await (await fetch(`${service.url}/metrics`)).text();
+    const metrics = await (await fetch(`${service().url}/metrics`)).text();
     expect(metrics).toMatch(/dr_index_size \d+/);
     expect(metrics).toMatch(/dr_ingest_samples_total\{outcome="accepted"\} 13/);
   });

@@ -1,20 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { topics } from './fixtures/prompts.js';
-import { getJson, postSamples, testEnv } from './helpers/service.js';
+import { getJson, postSamples, serviceUnderTest } from './helpers/service.js';
 
-const env = await testEnv('retention');
-let service: Awaited<ReturnType<typeof env.start>>;
-
-beforeAll(async () => {
-  service = await env.start({ RETENTION_DAYS: '30', RETENTION_INTERVAL_MS: '300', SCORE_INTERVAL_MS: '200' });
-});
-afterAll(async () => {
-  await service?.stop();
-  await env.cleanup();
-});
+const { env, service } = await serviceUnderTest('retention', { RETENTION_DAYS: '30', RETENTION_INTERVAL_MS: '300', SCORE_INTERVAL_MS: '200' });
 
 const DAY = 86_400_000;
-const search = async (text: string) => (await getJson(`${service.url}/v1/search?text=${encodeURIComponent(text)}&k=20`)).body.hits as { promptId: string }[];
+const search = async (text: string) => (await getJson(`${service().url}/v1/search?text=${encodeURIComponent(text)}&k=20`)).body.hits as { promptId: string }[];
 
 describe('RETENTION_DAYS', () => {
   it('removes old prompts from the store and the index, and the account state they made', async () => {
@@ -24,20 +15,20 @@ describe('RETENTION_DAYS', () => {
       ...topics.coding.map((text, i) => ({ accountId: 'mixed', promptId: `new-${i}`, ts: now - DAY + i * 60_000, text })),
     ];
     const stale = topics.travel.map((text, i) => ({ accountId: 'stale', promptId: `stale-${i}`, ts: now - 90 * DAY + i * 60_000, text }));
-    expect((await postSamples(service.url, [...mixed, ...stale])).status).toBe(202);
+    expect((await postSamples(service().url, [...mixed, ...stale])).status).toBe(202);
 
-    await vi.waitFor(async () => expect((await getJson(`${service.url}/v1/prompts/old-0`)).status).toBe(404), { timeout: 20_000, interval: 100 });
-    await vi.waitFor(async () => expect((await getJson(`${service.url}/v1/accounts/stale`)).status).toBe(404), { timeout: 20_000, interval: 100 });
+    await vi.waitFor(async () => expect((await getJson(`${service().url}/v1/prompts/old-0`)).status).toBe(404), { timeout: 20_000, interval: 100 });
+    await vi.waitFor(async () => expect((await getJson(`${service().url}/v1/accounts/stale`)).status).toBe(404), { timeout: 20_000, interval: 100 });
     await vi.waitFor(async () => expect((await search('roast chicken recipe')).some((h) => h.promptId.startsWith('old-'))).toBe(false), { timeout: 10_000, interval: 100 });
     expect((await search('hiking trip in the Alps')).some((h) => h.promptId.startsWith('stale-'))).toBe(false);
 
     await vi.waitFor(async () => {
-      const account = (await getJson(`${service.url}/v1/accounts/mixed`)).body;
+      const account = (await getJson(`${service().url}/v1/accounts/mixed`)).body;
       expect(account.counts).toEqual({ prompts: topics.coding.length, pendingScore: 0 });
       expect(Date.parse(account.firstSeen)).toBe(now - DAY);
       expect(account.evidence.prompts).toBe(topics.coding.length);
     }, { timeout: 20_000, interval: 100 });
-    expect((await getJson(`${service.url}/v1/prompts/new-0`)).status).toBe(200);
-    expect(service.index!.prompts.size).toBe(topics.coding.length);
+    expect((await getJson(`${service().url}/v1/prompts/new-0`)).status).toBe(200);
+    expect(service().index!.prompts.size).toBe(topics.coding.length);
   });
 });

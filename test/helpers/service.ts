@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import { freePort } from '../../src/cli/local.js';
-import { expect, vi } from 'vitest';
+import { afterAll, beforeAll, expect, vi } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -77,4 +77,18 @@ export { freePort };
 /** Account-filtered searches: their answers depend only on that account's prompts. */
 export function accountSearches(url: string, queries: readonly (readonly [text: string, accountId: string])[]) {
   return Promise.all(queries.map(async ([text, accountId]) => (await getJson(`${url}/v1/search?text=${encodeURIComponent(text)}&k=3&accountId=${accountId}`)).body));
+}
+
+/** One in-process service per test file, started before its tests and cleaned up after them. */
+export async function serviceUnderTest(name: string, overrides: Record<string, string> = {}) {
+  const env = await testEnv(name);
+  let running: (RunningService & { url: string }) | undefined;
+  beforeAll(async () => {
+    running = await env.start(overrides);
+  });
+  afterAll(async () => {
+    await running?.stop();
+    await env.cleanup();
+  });
+  return { env, service: () => running! };
 }
