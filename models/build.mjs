@@ -17,6 +17,7 @@
 // of token i. Mean pooling over the attention mask then gives sum_i(w_i * v_i) / n, whose direction
 // (after normalisation) is the SIF embedding. The build is deterministic: same input, same bytes.
 
+import { parseArgs } from 'node:util';
 import { createHash } from 'node:crypto';
 import { createRequire } from 'node:module';
 import fs from 'node:fs';
@@ -105,26 +106,24 @@ const normalizeText = (s) => s.normalize('NFKD').toLowerCase().replace(/\p{M}/gu
 
 const log = (msg) => process.stderr.write(`[models:build] ${msg}\n`);
 
-function parseArgs(argv) {
+function readArgs(args) {
   const here = path.dirname(fileURLToPath(import.meta.url));
-  const opts = { ifMissing: false, out: here, name: DEFAULT_NAME, a: DEFAULT_SIF_A, pcs: DEFAULT_PCS };
-  for (let i = 0; i < argv.length; i++) {
-    const arg = argv[i];
-    const value = () => {
-      const v = argv[++i];
-      if (v === undefined) throw new Error(`${arg} needs a value`);
-      return v;
-    };
-    if (arg === '--if-missing') opts.ifMissing = true;
-    else if (arg === '--out') opts.out = path.resolve(value());
-    else if (arg === '--name') opts.name = value();
-    else if (arg === '--a') opts.a = Number(value());
-    else if (arg === '--pcs') opts.pcs = Number.parseInt(value(), 10);
-    else if (arg === '--help' || arg === '-h') {
-      process.stdout.write('usage: node models/build.mjs [--if-missing] [--out models] [--name glove-sif-100d]\n');
-      process.exit(0);
-    } else throw new Error(`unknown argument ${arg}`);
+  const { values } = parseArgs({
+    args,
+    options: {
+      'if-missing': { type: 'boolean', default: false },
+      out: { type: 'string', default: here },
+      name: { type: 'string', default: DEFAULT_NAME },
+      a: { type: 'string', default: String(DEFAULT_SIF_A) },
+      pcs: { type: 'string', default: String(DEFAULT_PCS) },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  if (values.help) {
+    process.stdout.write('usage: node models/build.mjs [--if-missing] [--out models] [--name glove-sif-100d]\n');
+    process.exit(0);
   }
+  const opts = { ifMissing: values['if-missing'], out: path.resolve(values.out), name: values.name, a: Number(values.a), pcs: Number.parseInt(values.pcs, 10) };
   if (!(opts.a > 0)) throw new Error('--a must be > 0');
   if (!(opts.pcs >= 0)) throw new Error('--pcs must be >= 0');
   if (!/^[\w.-]+$/.test(opts.name)) throw new Error(`bad --name ${opts.name}`);
@@ -651,7 +650,7 @@ function cleanStale(parent, base) {
 }
 
 function main() {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = readArgs(process.argv.slice(2));
   const finalDir = path.join(opts.out, opts.name);
   const src = loadSource();
   if (opts.ifMissing && isComplete(finalDir, src.version, opts)) {

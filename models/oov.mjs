@@ -12,30 +12,26 @@
 // "oov" = pieces + unk + synth, i.e. everything GloVe itself did not have.
 // Prints a table per pool and overall; the last line is one JSON object with the overall figures.
 
+import { parseArgs } from 'node:util';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 
-function parseArgs(argv) {
-  const opts = { prompts: path.resolve(here, '../../shared/data/prompts'), model: 'glove-sif-100d', models: here };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const v = () => {
-      const x = argv[++i];
-      if (x === undefined) throw new Error(`${a} needs a value`);
-      return x;
-    };
-    if (a === '--prompts') opts.prompts = path.resolve(v());
-    else if (a === '--model') opts.model = v();
-    else if (a === '--models') opts.models = path.resolve(v());
-    else throw new Error(`unknown argument ${a}`);
-  }
-  return opts;
+function readArgs(args) {
+  const { values } = parseArgs({
+    args,
+    options: {
+      prompts: { type: 'string', default: path.resolve(here, '../../shared/data/prompts') },
+      model: { type: 'string', default: 'glove-sif-100d' },
+      models: { type: 'string', default: here },
+    },
+  });
+  return { prompts: path.resolve(values.prompts), model: values.model, models: path.resolve(values.models) };
 }
 
-const opts = parseArgs(process.argv.slice(2));
+const opts = readArgs(process.argv.slice(2));
 const { AutoTokenizer, env } = await import('@huggingface/transformers');
 env.localModelPath = opts.models.endsWith('/') ? opts.models : `${opts.models}/`;
 env.allowRemoteModels = false;

@@ -9,32 +9,28 @@
 // itself, checks that the model embeds a sentence, then moves the files into place atomically.
 // The model must already be exported to ONNX (the Xenova/* and onnx-community/* repos are).
 
+import { parseArgs } from 'node:util';
 import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const log = (msg) => process.stderr.write(`[models:pull] ${msg}\n`);
 
-function parseArgs(argv) {
-  const opts = { id: undefined, out: path.dirname(fileURLToPath(import.meta.url)), revision: 'main' };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    const v = () => {
-      const x = argv[++i];
-      if (x === undefined) throw new Error(`${a} needs a value`);
-      return x;
-    };
-    if (a === '--out') opts.out = path.resolve(v());
-    else if (a === '--revision') opts.revision = v();
-    else if (a === '--help' || a === '-h') opts.id = undefined;
-    else if (a.startsWith('--')) throw new Error(`unknown option ${a}`);
-    else opts.id = a;
-  }
-  return opts;
+function readArgs(args) {
+  const { values, positionals } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      out: { type: 'string', default: path.dirname(fileURLToPath(import.meta.url)) },
+      revision: { type: 'string', default: 'main' },
+      help: { type: 'boolean', short: 'h', default: false },
+    },
+  });
+  return { id: values.help ? undefined : positionals.at(-1), out: path.resolve(values.out), revision: values.revision };
 }
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2));
+  const opts = readArgs(process.argv.slice(2));
   if (!opts.id) {
     process.stderr.write('usage: node models/pull.mjs <hub id, e.g. Xenova/all-MiniLM-L6-v2> [--out models] [--revision main]\n');
     process.exitCode = 2;
