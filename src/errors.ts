@@ -22,15 +22,3 @@ export class NotFoundError extends AppError {
     super(404, 'not_found', `${what} not found`);
   }
 }
-
-export class ConflictError extends AppError {
-  constructor(message: string) {
-    super(409, 'conflict', message);
-  }
-}
-
-export class UnavailableError extends AppError {
-  constructor(message: string) {
-    super(503, 'unavailable', message);
-  }
-}

@@ -12,19 +12,6 @@ export interface TransformersEmbedderOptions {
   batchSize?: number;
   /** Texts are cut to this many UTF-16 code units before tokenising (default 4000). */
   maxChars?: number;
-  /** Optional per-batch timing hook (metrics, profiling). */
-  onBatch?: (timing: BatchTiming) => void;
-}
-
-export interface BatchTiming {
-  texts: number;
-  /** Real (non-padding) tokens in the batch. */
-  tokens: number;
-  /** batch x padded length, i.e. what the model actually processed. */
-  cells: number;
-  tokenizeMs: number;
-  modelMs: number;
-  poolMs: number;
 }
 
 /** The slice of the transformers.js tokenizer we use (its types declare the call as `any`). */
@@ -97,14 +84,10 @@ export async function createTransformersEmbedder(opts: TransformersEmbedderOptio
   };
 
   /** Runs the model on texts that all have >= 1 token; returns one unit vector per id list. */
-  const runModel = async (ids: number[][], timing: BatchTiming): Promise<Float32Array[]> => {
+  const runModel = async (ids: number[][]): Promise<Float32Array[]> => {
     const n = ids.length;
     let maxLen = 1;
-    let tokens = 0;
-    for (const row of ids) {
-      if (row.length > maxLen) maxLen = row.length;
-      tokens += row.length;
-    }
+    for (const row of ids) if (row.length > maxLen) maxLen = row.length;
     const inputIds = new BigInt64Array(n * maxLen);
     const mask = new BigInt64Array(n * maxLen);
     if (littleEndian) {
@@ -130,12 +113,10 @@ export async function createTransformersEmbedder(opts: TransformersEmbedderOptio
         }
       }
     }
-    const t0 = performance.now();
     const out = await model({
       input_ids: new Tensor('int64', inputIds, [n, maxLen]),
       attention_mask: new Tensor('int64', mask, [n, maxLen]),
     });
-    const t1 = performance.now();
     const hidden = out['last_hidden_state'] ?? out['logits'] ?? out['token_embeddings'];
     if (!hidden || hidden.dims.length !== 3 || !(hidden.data instanceof Float32Array)) {
       throw new Error(`model ${opts.model} did not return a float32 [batch, seq, dim] last_hidden_state`);
@@ -167,11 +148,6 @@ export async function createTransformersEmbedder(opts: TransformersEmbedderOptio
         result[i] = fallbackVector(dim);
       }
     }
-    timing.texts = n;
-    timing.tokens = tokens;
-    timing.cells = n * maxLen;
-    timing.modelMs = t1 - t0;
-    timing.poolMs = performance.now() - t1;
     return result;
   };
 
@@ -188,15 +164,12 @@ export async function createTransformersEmbedder(opts: TransformersEmbedderOptio
     // 1. Tokenise, unpadded.
     const todo: number[] = Array.from({ length: n }, (_, i) => i);
     const ids: number[][] = new Array<number[]>(n);
-    let tokenizeMs = 0;
     for (let s = 0; s < todo.length; s += batchSize) {
       const chunk = todo.slice(s, s + batchSize);
-      const t0 = performance.now();
       const enc = tokenize(
         chunk.map((i) => prepare(texts[i] as string)),
         { padding: false, truncation: true, return_tensor: false },
       );
-      tokenizeMs += performance.now() - t0;
       chunk.forEach((i, j) => {
         const row = enc.input_ids[j] ?? [];
         ids[i] = row.length > maxTokens ? row.slice(0, maxTokens) : row;
@@ -232,15 +205,10 @@ export async function createTransformersEmbedder(opts: TransformersEmbedderOptio
     }
     if (current.length > 0) chunks.push(current);
     for (const chunk of chunks) {
-      const timing: BatchTiming = { texts: 0, tokens: 0, cells: 0, tokenizeMs: tokenizeMs / chunks.length, modelMs: 0, poolMs: 0 };
-      const vecs = await runModel(
-        chunk.map((i) => ids[i] as number[]),
-        timing,
-      );
+      const vecs = await runModel(chunk.map((i) => ids[i] as number[]));
       chunk.forEach((i, j) => {
         out[i] = vecs[j] as Float32Array;
       });
-      opts.onBatch?.(timing);
     }
 
     // 3. Texts without tokens (empty or whitespace-only, for models that add no special tokens).

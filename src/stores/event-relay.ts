@@ -13,7 +13,7 @@ export async function relayEvents(redis: Redis, keys: RedisKeys, queues: Queues)
   const cursor = (await redis.get(keys.webhookCursor)) ?? '0';
   const entries = (await redis.xrange(keys.events, `(${cursor}`, '+', 'COUNT', BATCH)) as [string, string[]][];
   for (const [id, fields] of entries) {
-    const f = Object.fromEntries(fields.flatMap((v, i) => (i % 2 === 0 ? [[v, fields[i + 1] ?? '']] : [])));
+    const f = fieldsOf(fields);
     await queues.enqueue('webhook', { eventId: id, type: f.type ?? 'unknown', data: f.data ?? '{}' });
     await redis.set(keys.webhookCursor, id);
   }
@@ -29,7 +29,14 @@ export interface StoredEvent {
 export async function readEvents(redis: Redis, keys: RedisKeys, after: string, limit: number): Promise<StoredEvent[]> {
   const entries = (await redis.xrange(keys.events, after === '0' ? '-' : `(${after}`, '+', 'COUNT', limit)) as [string, string[]][];
   return entries.map(([id, fields]) => {
-    const f = Object.fromEntries(fields.flatMap((v, i) => (i % 2 === 0 ? [[v, fields[i + 1] ?? '']] : [])));
+    const f = fieldsOf(fields);
     return { id, type: f.type ?? 'unknown', data: JSON.parse(f.data ?? '{}') as unknown };
   });
+}
+
+/** A stream entry's flat [field, value, ...] list as an object. */
+function fieldsOf(fields: string[]): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (let i = 0; i + 1 < fields.length; i += 2) out[fields[i]!] = fields[i + 1]!;
+  return out;
 }

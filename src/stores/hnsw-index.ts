@@ -19,7 +19,7 @@ export class HnswVectorIndex implements VectorIndex {
 
   private constructor(
     readonly dimension: number,
-    private readonly params: HnswParams,
+    params: HnswParams,
     index?: InstanceType<typeof HierarchicalNSW>,
     deleted?: ReadonlySet<number>,
   ) {

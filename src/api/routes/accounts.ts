@@ -1,11 +1,12 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
-import { NotFoundError, ValidationError } from '../../errors.js';
+import { NotFoundError } from '../../errors.js';
 import type { Calibration } from '../../scoring/calibration.js';
 import { isFlagged, TIERS, type Tier } from '../../scoring/score.js';
 import type { AccountView } from '../../stores/redis-account-store.js';
 import { requireScope } from '../auth.js';
 import { assertValid } from '../body.js';
+import { decodeCursor, nextCursor } from '../cursor.js';
 import type { ApiDeps } from '../app.js';
 
 type Deps = ApiDeps & NonNullable<ApiDeps['search']>;
@@ -70,14 +71,13 @@ export function accountRoutes(router: Router, deps: Deps): void {
     const q = listQuery.safeParse(ctx.query);
     assertValid(q);
     const { tier, minScore, limit, cursor } = q.data!;
-    const offset = cursor === undefined ? 0 : Number.parseInt(Buffer.from(cursor, 'base64url').toString(), 10);
-    if (!Number.isInteger(offset) || offset < 0) throw new ValidationError('cursor: cursor is not one this API returned');
+    const offset = decodeCursor(cursor);
     const [lo, hi] = tierBand(tier, deps.calibration);
     const ids = await deps.accounts.listByScore({ minScore: Math.max(lo, minScore), maxScore: hi, offset, limit });
     const accounts = (await Promise.all(ids.map((id) => deps.accounts.getAccount(id)))).filter((a): a is AccountView => !!a);
     ctx.body = {
       accounts: await Promise.all(accounts.map(async (a) => present(a, await deps.campaigns.campaignOf(a.accountId)))),
-      nextCursor: ids.length === limit ? Buffer.from(String(offset + limit)).toString('base64url') : null,
+      nextCursor: nextCursor(offset, limit, ids.length),
     };
   });
 

@@ -1,8 +1,9 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
-import { NotFoundError, ValidationError } from '../../errors.js';
+import { NotFoundError } from '../../errors.js';
 import { requireScope } from '../auth.js';
 import { assertValid } from '../body.js';
+import { decodeCursor, nextCursor } from '../cursor.js';
 import type { ApiDeps } from '../app.js';
 
 type Deps = ApiDeps & NonNullable<ApiDeps['search']>;
@@ -20,12 +21,11 @@ export function campaignRoutes(router: Router, deps: Deps): void {
     const q = listQuery.safeParse(ctx.query);
     assertValid(q);
     const { minScore, limit, cursor } = q.data!;
-    const offset = cursor === undefined ? 0 : Number.parseInt(Buffer.from(cursor, 'base64url').toString(), 10);
-    if (!Number.isInteger(offset) || offset < 0) throw new ValidationError('cursor: cursor is not one this API returned');
+    const offset = decodeCursor(cursor);
     const campaigns = await deps.campaigns.list({ minScore, offset, limit });
     ctx.body = {
       campaigns: campaigns.map(({ clusterId, size, score, tier, topAreas, firstSeen, lastSeen }) => ({ clusterId, size, score, tier, topAreas, firstSeen, lastSeen })),
-      nextCursor: campaigns.length === limit ? Buffer.from(String(offset + limit)).toString('base64url') : null,
+      nextCursor: nextCursor(offset, limit, campaigns.length),
     };
   });
 
