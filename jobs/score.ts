@@ -1,7 +1,7 @@
 import type { Job } from 'bullmq';
 import { z } from 'zod';
 import { scoreDirtyAccounts, type AccountStateStore } from '../src/domain/account-scoring.js';
-import type { Calibration } from '../src/scoring/calibration.js';
+import type { Detector } from '../src/scoring/detector.js';
 import { defineQueue, parsePayload } from './define.js';
 
 /**
@@ -17,13 +17,13 @@ export const scoreQueue = defineQueue({
 
 export function scoreProcessor(deps: {
   accounts: AccountStateStore;
-  calibration: Calibration;
+  detector: Detector;
   /** Hands new events to the webhook queue; runs after scoring so a raise is announced promptly. */
   relayEvents?: () => Promise<number>;
 }) {
   return async (job: Job) => {
     const { maxAccounts } = parsePayload(scoreQueue, job);
-    const result = await scoreDirtyAccounts(deps.accounts, deps.calibration, { maxAccounts });
+    const result = await scoreDirtyAccounts(deps.accounts, deps.detector, { maxAccounts });
     const relayed = (await deps.relayEvents?.()) ?? 0;
     return { ...result, relayed };
   };

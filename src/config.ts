@@ -60,13 +60,15 @@ const schema = z.object({
   TAXONOMY_FILE: z.string().default(path.join(repoRoot, 'models', 'taxonomy', 'taxonomy.json')),
   /** Tier thresholds from organic traffic (`npm run calibrate`). */
   CALIBRATION_FILE: z.string().default(path.join(repoRoot, 'models', 'calibration.json')),
+  /** The per-prompt curriculum model (`npm run train`). */
+  PROMPT_MODEL_FILE: z.string().default(path.join(repoRoot, 'models', 'prompt-model.json')),
+  /** Detection tunables, each with its reason. */
+  DETECTION_PARAMS_FILE: z.string().default(path.join(repoRoot, 'models', 'detection.json')),
   /** Accounts with new prompts are rescored at most once per interval. */
   SCORE_INTERVAL_MS: z.coerce.number().int().min(100).default(1000),
   SCORE_MAX_ACCOUNTS_PER_SWEEP: z.coerce.number().int().min(1).max(100_000).default(2000),
   /** How often accounts are re-clustered into campaigns from their link keys. */
   CAMPAIGN_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
-  /** Edge weight at which two accounts are linked (calibrated on organic traffic, see README). */
-  CAMPAIGN_LINK_THRESHOLD: z.coerce.number().positive().default(0.3),
   /** Prompts older than this many days leave Redis and the index; 0 keeps everything. */
   RETENTION_DAYS: z.coerce.number().int().min(0).default(0),
   RETENTION_INTERVAL_MS: z.coerce.number().int().min(100).default(3_600_000),

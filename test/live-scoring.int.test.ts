@@ -51,7 +51,9 @@ describe('live account scores', () => {
     expect(after.score).toBeGreaterThan(before.score);
     expect(after.evidence.topSubAreas.length).toBeGreaterThan(2);
     expect(after.evidence.examplePromptIds.length).toBeGreaterThan(0);
-    expect(after.evidence.features.find((f: { name: string }) => f.name === 'elicitShare').value).toBeGreaterThan(0.3);
+    expect(after.evidence.curriculumShare).toBeGreaterThan(0.8);
+    expect(after.evidence.topPrompts[0]).toMatchObject({ promptId: expect.stringMatching(/^x-cur-/), reasons: expect.arrayContaining([expect.any(String)]) });
+    expect(after.evidence.summary).toMatch(/organic/);
 
     const listed = (await getJson(`${service.url}/v1/accounts?tier=${after.tier}&limit=10`)).body;
     expect(listed.accounts.map((a: { accountId: string }) => a.accountId)).toContain('acct-x');

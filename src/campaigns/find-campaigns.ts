@@ -1,5 +1,5 @@
 import type { VectorIndex } from '../domain/vector-index.js';
-import type { Calibration } from '../scoring/calibration.js';
+import type { Detector } from '../scoring/detector.js';
 import type { Profile } from '../scoring/profile.js';
 import { scoreProfile } from '../scoring/score.js';
 import type { ClassifiedTraffic } from '../scoring/traffic.js';
@@ -7,13 +7,6 @@ import { clusterAccounts } from './cluster-accounts.js';
 import { linkAccounts, type LinkOptions } from './link-accounts.js';
 import { accountVerdict, scoreCampaigns, type AccountVerdict, type CampaignScore } from './score-campaigns.js';
 import type { LinkPrompt } from './types.js';
-
-/**
- * The edge weight a cluster needs when no organic reference was linked: above what organic
- * accounts reached on the dev reference (under 0.15, templated batch jobs apart), below what one
- * template on a third of two small accounts' prompts gives at fleet-scale rarity.
- */
-export const DEFAULT_LINK_THRESHOLD = 0.3;
 
 export interface CampaignFindings {
   campaigns: CampaignScore[];
@@ -24,17 +17,17 @@ export interface CampaignFindings {
 export function findCampaigns(
   prompts: readonly LinkPrompt[],
   profiles: ReadonlyMap<string, Profile>,
-  calibration: Calibration,
+  detector: Detector,
   index: VectorIndex,
-  threshold = DEFAULT_LINK_THRESHOLD,
   link: Partial<LinkOptions> = {},
 ): CampaignFindings {
-  const clusters = clusterAccounts(linkAccounts(prompts, index, link), threshold);
-  const campaigns = scoreCampaigns(clusters, profiles, calibration);
+  const { threshold, maxKeyShare, ubiquitousFrom, hintCap } = detector.params.linking;
+  const clusters = clusterAccounts(linkAccounts(prompts, index, { maxKeyShare, ubiquitousFrom, hintCap, ...link }), threshold);
+  const campaigns = scoreCampaigns(clusters, profiles, detector);
   const byMember = new Map<string, CampaignScore>();
   for (const c of campaigns) for (const m of c.members) byMember.set(m, c);
   const verdicts = new Map<string, AccountVerdict>();
-  for (const [accountId, p] of profiles) verdicts.set(accountId, accountVerdict(scoreProfile(p, calibration), byMember.get(accountId)));
+  for (const [accountId, p] of profiles) verdicts.set(accountId, accountVerdict(accountId, scoreProfile(p, detector), byMember.get(accountId)));
   return { campaigns, verdicts };
 }
 

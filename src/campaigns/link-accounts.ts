@@ -11,12 +11,26 @@ export interface LinkOptions {
   partnersPerKey: number;
   /** Edges lighter than this are dropped: they could never join a cluster. */
   minWeight: number;
+  /**
+   * An infrastructure value carried by more than this share of all accounts, and by more than
+   * `ubiquitousFrom` of them (a big mail provider, a popular SDK, an ISP or cloud), is no evidence:
+   * in a small population every value is a large share, so the count guards the share. Template
+   * lines are exempt: people do not share whole lines by chance, and a fleet may be a large share.
+   */
+  maxKeyShare: number;
+  ubiquitousFrom: number;
+  /**
+   * The most one kind of hint (an infrastructure kind weighted under 1: /24, mail domain, signup
+   * hour, user agent, ASN) adds to an edge: alone it never links, two kinds together can.
+   */
+  hintCap: number;
 }
 
-export const DEFAULT_LINK_OPTIONS: LinkOptions = { k: 8, nearDuplicate: 0.95, partnersPerKey: 24, minWeight: 0.05 };
+export const DEFAULT_LINK_OPTIONS: LinkOptions = { k: 8, nearDuplicate: 0.95, partnersPerKey: 24, minWeight: 0.05, maxKeyShare: 0.03, ubiquitousFrom: 20, hintCap: 0.5 };
 
 const W_TEMPLATE = 1;
-const W_NEAR_DUPLICATE = 1;
+/** Two accounts sending the same items: all of both accounts' prompts give 2, half of them about 1. */
+const W_NEAR_DUPLICATE = 2;
 /** Same template in the same hours (SynchroTrap): one operator's scheduler, not two users' habits. */
 const W_SYNC = 0.5;
 /** A key needs about this many prompts in an account before it counts half: one shared line is chance. */
@@ -42,7 +56,7 @@ export function linkAccounts(prompts: readonly LinkPrompt[], index: VectorIndex,
   const sizes = new Map<string, number>();
   for (const p of prompts) sizes.set(p.accountId, (sizes.get(p.accountId) ?? 0) + 1);
   const accounts = sizes.size;
-  const edges = edgeSet();
+  const edges = edgeSet(opt.hintCap);
   const addReason = edges.add;
 
   addKeyEdges(collectKeys(prompts), sizes, opt, addReason);
@@ -65,25 +79,32 @@ export type KeyUses = Map<string, Map<string, KeyUse>>;
  */
 export function keyEdges(uses: KeyUses, sizes: ReadonlyMap<string, number>, options: Partial<LinkOptions> = {}): AccountEdge[] {
   const opt = { ...DEFAULT_LINK_OPTIONS, ...options };
-  const edges = edgeSet();
+  const edges = edgeSet(opt.hintCap);
   addKeyEdges(uses, sizes, opt, edges.add);
   return edges.list(opt.minWeight);
 }
 
-/** Edges keyed by account pair, accumulating weighted reasons. */
-function edgeSet() {
-  const edges = new Map<string, AccountEdge>();
+/** Edges keyed by account pair, accumulating weighted reasons; each hint kind is capped at `hintCap`. */
+function edgeSet(hintCap: number) {
+  const edges = new Map<string, AccountEdge & { byKind: Map<string, number> }>();
   return {
     add(a: string, b: string, r: EdgeReason): void {
       const [x, y] = a < b ? [a, b] : [b, a];
       const id = `${x}\u0000${y}`;
       let e = edges.get(id);
-      if (!e) edges.set(id, (e = { a: x, b: y, weight: 0, reasons: [] }));
-      e.weight += r.weight;
+      if (!e) edges.set(id, (e = { a: x, b: y, weight: 0, reasons: [], byKind: new Map() }));
+      const kind = r.kind === 'infrastructure' ? infraKind(r.key) : r.kind;
+      e.byKind.set(kind, (e.byKind.get(kind) ?? 0) + r.weight);
       e.reasons.push(r);
     },
     list(minWeight: number): AccountEdge[] {
-      return [...edges.values()].filter((e) => e.weight >= minWeight).map((e) => ({ ...e, reasons: e.reasons.sort((x, y) => y.weight - x.weight) }));
+      const out: AccountEdge[] = [];
+      for (const { byKind, ...e } of edges.values()) {
+        let weight = 0;
+        for (const [kind, w] of byKind) weight += (INFRA_WEIGHTS[kind] ?? 1) < 1 ? Math.min(hintCap, w) : w;
+        if (weight >= minWeight) out.push({ ...e, weight, reasons: e.reasons.sort((p, q) => q.weight - p.weight) });
+      }
+      return out;
     },
   };
 }
@@ -91,8 +112,9 @@ function edgeSet() {
 function addKeyEdges(uses: KeyUses, sizes: ReadonlyMap<string, number>, opt: LinkOptions, addReason: (a: string, b: string, r: EdgeReason) => void): void {
   const accounts = sizes.size;
   for (const [key, byAccount] of uses) {
-    if (byAccount.size < 2) continue;
     const kind: ReasonKind = key.startsWith('t:') ? 'template' : 'infrastructure';
+    const ubiquitous = byAccount.size > opt.maxKeyShare * accounts && byAccount.size > opt.ubiquitousFrom;
+    if (byAccount.size < 2 || (kind === 'infrastructure' && ubiquitous)) continue;
     const base = (kind === 'template' ? W_TEMPLATE : INFRA_WEIGHTS[infraKind(key.slice(2))] ?? 0) * Math.log(accounts / byAccount.size);
     if (base <= 0) continue;
     const ranked = [...byAccount].map(([acct, u]) => ({ acct, u, s: strength(u.count, sizes.get(acct)!) })).sort((x, y) => y.s - x.s);

@@ -1,4 +1,4 @@
-import type { Calibration } from '../scoring/calibration.js';
+import type { Detector } from '../scoring/detector.js';
 import { emptyProfile, mergeProfiles, type Profile } from '../scoring/profile.js';
 import { isFlagged, scoreProfile, TIERS, type AccountScore, type Tier } from '../scoring/score.js';
 import type { Cluster, ReasonKind } from './types.js';
@@ -17,21 +17,32 @@ export interface CampaignScore extends AccountScore {
   members: string[];
   /** Only a cluster whose pooled tier is review or block is a campaign; others keep no clusterId. */
   campaign: boolean;
+  /**
+   * Members that take the campaign's tier: those whose own prompts give at least `inheritMinNats`
+   * of evidence, so an account that infrastructure alone chained in is not condemned by neighbours.
+   */
+  heirs: string[];
   links: LinkSummary[];
 }
 
 const TOP_LINKS = 8;
 
 /** Pools each cluster's members into one profile and scores it like an account. */
-export function scoreCampaigns(clusters: readonly Cluster[], profiles: ReadonlyMap<string, Profile>, calibration: Calibration): CampaignScore[] {
+export function scoreCampaigns(clusters: readonly Cluster[], profiles: ReadonlyMap<string, Profile>, detector: Detector): CampaignScore[] {
   return clusters.map((c) => {
     let pooled: Profile | undefined;
     for (const m of c.members) {
       const p = profiles.get(m);
       if (p) pooled = pooled ? mergeProfiles(pooled, p) : p;
     }
-    const s = scoreProfile(pooled ?? emptyProfile(), calibration);
-    return { ...s, clusterId: c.id, members: c.members, campaign: isFlagged(s.tier), links: summarise(c) };
+    const s = scoreProfile(pooled ?? emptyProfile(), detector, c.members.length);
+    const campaign = isFlagged(s.tier);
+    const { inheritMinNats } = detector.params.linking;
+    // A member's own evidence is read as a member's: a template the whole fleet shares is no
+    // customer's harness, so the single-account templated-job rule does not excuse it here.
+    const own = (m: string) => scoreProfile(profiles.get(m) ?? emptyProfile(), detector, c.members.length).evidence.nats;
+    const heirs = campaign ? c.members.filter((m) => own(m) >= inheritMinNats) : [];
+    return { ...s, clusterId: c.id, members: c.members, campaign, heirs, links: summarise(c) };
   });
 }
 
@@ -41,9 +52,9 @@ export interface AccountVerdict extends AccountScore {
   campaign: { clusterId: string; size: number; score: number; tier: Tier; links: LinkSummary[] } | null;
 }
 
-/** An account inherits its campaign's tier where that is higher: a small fleet member is flagged. */
-export function accountVerdict(own: AccountScore, campaign: CampaignScore | undefined): AccountVerdict {
-  if (!campaign?.campaign) return { ...own, clusterId: null, campaign: null };
+/** An heir of a campaign takes its tier where that is higher: a small fleet member is flagged. */
+export function accountVerdict(accountId: string, own: AccountScore, campaign: CampaignScore | undefined): AccountVerdict {
+  if (!campaign?.campaign || !campaign.heirs.includes(accountId)) return { ...own, clusterId: null, campaign: null };
   const tier = TIERS.indexOf(campaign.tier) > TIERS.indexOf(own.tier) ? campaign.tier : own.tier;
   return {
     score: Math.max(own.score, campaign.score),

@@ -1,82 +1,138 @@
 /**
- * npm run eval -- --scenario ../shared/scenarios/dev.json [--seed N] [--calibration-seed M] [--keep]
- * Builds labeled traffic from a scenario, scans it, and prints one table comparing distill-radar
- * with three baselines on the same traffic and run: per-account volume (what a rate limit sees),
- * PRADA and an MMD window test. Every detector's thresholds come from the same organic-only
- * reference traffic (the scenario without its campaigns, another seed); attack labels are used
- * only to measure.
+ * npm run eval -- --scenario ../shared/scenarios/dev-v2.json [--seed N] [--keep]
+ * npm run eval -- --cross ../shared/scenarios/dev-v2-a.json ../shared/scenarios/dev-v2-b.json
+ *
+ * Builds labelled traffic, fits the detector on data that shares no prompt text with it, scans it,
+ * and prints one table comparing distill-radar with three baselines on the same traffic in the same
+ * run: per-account volume (what a rate limit sees), PRADA and an MMD window test.
+ *
+ * Fitting (src/eval/fit-detector.ts): the prompt model trains on the pools of the fitting scenario
+ * with every text that occurs in the scored traffic removed, and calibrates on organic traffic from
+ * sources its fold did not see. With --scenario the fitting scenario is the scored one (its pools,
+ * less the scored texts); with --cross each scenario is fitted on the other's pool family, both
+ * ways, and the summary keeps the worse direction of every figure. Attack labels only measure.
+ * The last stdout line is one JSON object: {"worst": {...}, "directions": [...]}.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { findCampaigns, LINK_INDEX_PARAMS, linkPromptsOf } from '../campaigns/find-campaigns.js';
 import { mmdReference, mmdScores, pradaScores, volumeScores, type AccountVectors } from '../eval/baselines.js';
+import { fitDetector } from '../eval/fit-detector.js';
 import { promptsToFirstFlag } from '../eval/first-flag.js';
+import { readPools, readScenario, scenarioPools, writeOrganicOnly, type Pools } from '../eval/pools.js';
 import { scoreAccounts, type ScoreReport } from '../eval/score-accounts.js';
-import { makeTraffic, readLabels, writeOrganicScenario } from '../eval/traffic-files.js';
-import { calibrateLinkThreshold } from '../campaigns/calibrate-links.js';
-import { DEFAULT_LINK_THRESHOLD, findCampaigns, LINK_INDEX_PARAMS, linkPromptsOf } from '../campaigns/find-campaigns.js';
-import { linkAccounts } from '../campaigns/link-accounts.js';
-import { calibrate, UNCALIBRATED } from '../scoring/calibration.js';
+import { makeTraffic, readLabels, type TrafficLabel } from '../eval/traffic-files.js';
+import { calibrate } from '../scoring/calibration.js';
+import { loadDetectionParams } from '../scoring/detection-params.js';
+import type { Detector } from '../scoring/detector.js';
 import type { ClassifiedPrompt } from '../scoring/profile.js';
-import { isFlagged, scoreProfile } from '../scoring/score.js';
+import { isFlagged } from '../scoring/score.js';
 import { buildProfiles, classifyTraffic, type ClassifiedTraffic } from '../scoring/traffic.js';
 import { HnswVectorIndex } from '../stores/hnsw-index.js';
 import { parseArgs } from './args.js';
 import { progress, readSamples, writeJsonl } from './jsonl.js';
-import { DEFAULT_MODEL, DEFAULT_MODELS_DIR, DEFAULT_TAXONOMY, loadScoring, REPO } from './scoring-setup.js';
+import { DEFAULT_MODEL, DEFAULT_MODELS_DIR, DEFAULT_PARAMS, DEFAULT_TAXONOMY, loadScoring, REPO } from './scoring-setup.js';
 
-const args = parseArgs(process.argv.slice(2), {
+const argv = process.argv.slice(2);
+const crossAt = argv.indexOf('--cross');
+const cross = crossAt >= 0 ? argv.splice(crossAt, 3).slice(1) : null;
+const args = parseArgs(argv, {
   scenario: '',
   seed: '',
-  'calibration-seed': '',
   tools: path.resolve(REPO, '../shared/tools'),
   pools: path.resolve(REPO, '../shared/data/prompts'),
+  params: DEFAULT_PARAMS,
   taxonomy: DEFAULT_TAXONOMY,
   models: DEFAULT_MODELS_DIR,
   model: DEFAULT_MODEL,
   keep: false,
 });
-if (!args.scenario) {
-  process.stderr.write('usage: npm run eval -- --scenario ../shared/scenarios/dev.json [--seed N] [--calibration-seed M] [--keep]\n');
+if ((!args.scenario && !cross) || (cross && cross.length !== 2)) {
+  process.stderr.write('usage: npm run eval -- --scenario FILE [--seed N] | --cross FILE_A FILE_B [--seed N]\n');
   process.exit(2);
 }
 const seed = args.seed === '' ? undefined : Number(args.seed);
-const calibrationSeed = args['calibration-seed'] === '' ? (seed ?? 0) + 1000 : Number(args['calibration-seed']);
 const log = (msg: string) => process.stderr.write(`[eval] ${msg}\n`);
-/** Organic reference accounts allowed an edge over the link threshold (templated batch jobs share templates). */
-const ORGANIC_LINKED_SHARE = 0.01;
+const out = (s: string) => process.stdout.write(s);
 
+const deps = await loadScoring(args);
+const params = await loadDetectionParams(args.params);
 const dir = await mkdtemp(path.join(tmpdir(), 'distill-radar-eval-'));
-const evalDir = path.join(dir, 'traffic');
-const organicDir = path.join(dir, 'organic');
 try {
+  const directions = cross
+    ? [
+        { fit: cross[0]!, scored: cross[1]! },
+        { fit: cross[1]!, scored: cross[0]! },
+      ]
+    : [{ fit: args.scenario, scored: args.scenario }];
+  const summaries: Summary[] = [];
+  for (const [i, d] of directions.entries()) {
+    const name = d.fit === d.scored ? path.basename(d.scored, '.json') : `fit ${path.basename(d.fit, '.json')} -> score ${path.basename(d.scored, '.json')}`;
+    out(`\n## ${name}${seed === undefined ? '' : ` (seed ${seed})`}\n\n`);
+    summaries.push(await runDirection(name, d.fit, d.scored, path.join(dir, `d${i}`)));
+  }
+  const worst = {
+    auroc: Math.min(...summaries.map((s) => s.auroc)),
+    flagFpr: Math.max(...summaries.map((s) => s.flagFpr)),
+    flagRecall: Math.min(...summaries.map((s) => s.flagRecall)),
+    maxOrganicArchetypeFlagRate: Math.max(...summaries.map((s) => s.maxOrganicArchetypeFlagRate)),
+    minExtractionArchetypeRecall: Math.min(...summaries.map((s) => s.minExtractionArchetypeRecall)),
+    campaignPairs: {
+      precision: Math.min(...summaries.map((s) => s.campaignPairs.precision)),
+      recall: Math.min(...summaries.map((s) => s.campaignPairs.recall)),
+    },
+  };
+  if (summaries.length > 1) out(`\nWorse direction, figure by figure: ${JSON.stringify(worst)}\n`);
+  out(JSON.stringify({ worst, directions: summaries }) + '\n');
+} finally {
+  if (args.keep) log(`kept ${dir}`);
+  else await rm(dir, { recursive: true, force: true });
+}
+
+interface Summary {
+  name: string;
+  auroc: number;
+  flagFpr: number;
+  flagRecall: number;
+  maxOrganicArchetypeFlagRate: number;
+  minExtractionArchetypeRecall: number;
+  campaignPairs: { precision: number; recall: number };
+  perArchetype: Record<string, string>;
+  firstFlag: { median: string; p90: string };
+}
+
+async function runDirection(name: string, fitFile: string, scoredFile: string, work: string): Promise<Summary> {
   const tool = path.join(args.tools, 'make-traffic.mjs');
-  const organicScenario = path.join(dir, 'organic-scenario.json');
-  await writeOrganicScenario(args.scenario, organicScenario);
-  await Promise.all([
-    makeTraffic({ tool, scenario: args.scenario, pools: args.pools, outDir: evalDir, ...(seed === undefined ? {} : { seed }) }),
-    makeTraffic({ tool, scenario: organicScenario, pools: args.pools, outDir: organicDir, seed: calibrationSeed }),
-  ]);
-  log(`traffic in ${dir} (seed ${seed ?? 'scenario default'}, organic reference seed ${calibrationSeed})`);
-
-  const deps = await loadScoring(args);
-  const organic = await classifyTraffic(await readSamples(path.join(organicDir, 'traffic.jsonl')), deps, progress('organic reference'));
-  const traffic = await classifyTraffic(await readSamples(path.join(evalDir, 'traffic.jsonl')), deps, progress('eval traffic'));
-
-  const radarCalibration = calibrate(
-    [...buildProfiles(organic).values()].map((p) => scoreProfile(p, UNCALIBRATED).score),
-    { id: `organic-seed-${calibrationSeed}`, source: organicDir },
+  const evalDir = path.join(work, 'traffic');
+  await makeTraffic({ tool, scenario: scoredFile, pools: args.pools, outDir: evalDir, ...(seed === undefined ? {} : { seed }) });
+  const samples = await readSamples(path.join(evalDir, 'traffic.jsonl'));
+  const scoredTexts = new Set(samples.map((s) => s.text));
+  const fitScenario = await readScenario(fitFile);
+  // Nothing the detector is fitted or calibrated on shares a prompt text with the scored traffic.
+  const pools: Pools = new Map(
+    [...(await readPools(args.pools, [...scenarioPools(fitScenario)].sort()))].map(([k, rows]) => [k, rows.filter((r) => !scoredTexts.has(r.text))]),
   );
-  const profiles = buildProfiles(traffic);
-  const radarFile = path.join(dir, 'distill-radar.jsonl');
-  const linkIndex = () => HnswVectorIndex.create(traffic.vectors[0]?.length ?? 1, LINK_INDEX_PARAMS);
-  const organicEdges = linkAccounts(linkPromptsOf(organic), linkIndex());
-  const linkThreshold = calibrateLinkThreshold(organicEdges, buildProfiles(organic).size, ORGANIC_LINKED_SHARE, DEFAULT_LINK_THRESHOLD);
+  const calibrationSeed = (seed ?? 0) + 1000;
   const t0 = Date.now();
-  const { campaigns, verdicts } = findCampaigns(linkPromptsOf(traffic), profiles, radarCalibration, linkIndex(), linkThreshold);
-  log(`campaigns: ${campaigns.filter((c) => c.campaign).length} of ${campaigns.length} clusters, link threshold ${linkThreshold.toFixed(3)}, ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+  const fitted = await fitDetector({ classify: (s) => classifyTraffic(s, deps), pools, scenario: fitScenario, params, tool, seed: calibrationSeed, version: `eval-${path.basename(fitFile, '.json')}`, trainedOn: '', command: '', log });
+  const detector: Detector = { model: fitted.model, params, calibration: fitted.calibration };
+  log(`${name}: fitted in ${((Date.now() - t0) / 1000).toFixed(1)}s; review at ${fitted.calibration.nats.review.toFixed(2)} nats over ${fitted.calibration.organicAccounts} organic accounts`);
+
+  const traffic = await classifyTraffic(samples, deps, progress('eval traffic'));
+  const profiles = buildProfiles(traffic, detector);
+  const index = HnswVectorIndex.create(traffic.vectors[0]?.length ?? 1, LINK_INDEX_PARAMS);
+  const t1 = Date.now();
+  const { campaigns, verdicts } = findCampaigns(linkPromptsOf(traffic), profiles, detector, index);
+  log(`campaigns: ${campaigns.filter((c) => c.campaign).length} of ${campaigns.length} clusters, ${((Date.now() - t1) / 1000).toFixed(1)}s`);
+  const radarFile = path.join(work, 'distill-radar.jsonl');
   await writeJsonl(radarFile, [...verdicts].map(([accountId, v]) => ({ accountId, score: v.score, flagged: isFlagged(v.tier), tier: v.tier, clusterId: v.clusterId })));
 
+  // Baselines calibrate on organic traffic of the fitting family too, from the same filtered pools.
+  const organicScenario = await writeOrganicOnly(fitScenario, pools, path.join(work, 'organic'));
+  if (!organicScenario) throw new Error(`${fitFile}: no organic pool left to calibrate the baselines on`);
+  await makeTraffic({ tool, scenario: organicScenario, pools: path.dirname(organicScenario), outDir: path.join(work, 'organic-traffic'), seed: calibrationSeed });
+  const organic = await classifyTraffic(await readSamples(path.join(work, 'organic-traffic', 'traffic.jsonl')), deps, progress('baseline reference'));
   const organicVectors = byAccount(organic);
   const trafficVectors = byAccount(traffic);
   const reference = mmdReference(organic.vectors);
@@ -85,72 +141,77 @@ try {
     ['PRADA (Shapiro-Wilk)', pradaScores],
     ['MMD window vs organic', (a) => mmdScores(a, reference)],
   ];
-  const reports: [string, ScoreReport][] = [];
   const labelsFile = path.join(evalDir, 'labels.jsonl');
   const scoreTool = path.join(args.tools, 'score-accounts.mjs');
-  reports.push(['distill-radar', await scoreAccounts(scoreTool, labelsFile, radarFile)]);
-  for (const [name, fn] of baselines) {
-    const t0 = Date.now();
-    const review = calibrate([...fn(organicVectors).values()], { id: name, source: organicDir }).thresholds.review;
-    const file = path.join(dir, `${name.replace(/\W+/g, '-')}.jsonl`);
+  const reports: [string, ScoreReport][] = [['distill-radar', await scoreAccounts(scoreTool, labelsFile, radarFile)]];
+  for (const [baseline, fn] of baselines) {
+    const review = calibrate([...fn(organicVectors).values()], { id: baseline, source: 'organic', targets: params.calibration }).nats.review;
+    const file = path.join(work, `${baseline.replace(/\W+/g, '-')}.jsonl`);
     await writeJsonl(file, [...fn(trafficVectors)].map(([accountId, score]) => ({ accountId, score, flagged: score >= review })));
-    reports.push([name, await scoreAccounts(scoreTool, labelsFile, file)]);
-    log(`${name}: ${((Date.now() - t0) / 1000).toFixed(1)}s`);
+    reports.push([baseline, await scoreAccounts(scoreTool, labelsFile, file)]);
   }
 
   const labels = await readLabels(evalDir);
-  process.stdout.write(table(reports, labels.map((l) => ({ archetype: l.archetype, label: l.label }))));
+  out(table(reports, labels));
   const radar = reports[0]![1];
-  const fleet = radar.perArchetype['low-and-slow-fleet'];
-  process.stdout.write(
-    `\nCampaigns (distill-radar): pair precision ${radar.campaignPairs?.precision.toFixed(4) ?? '-'}, pair recall ${radar.campaignPairs?.recall.toFixed(4) ?? '-'}` +
-      (fleet ? `, low-and-slow fleet recall ${(fleet.flagged / fleet.accounts).toFixed(4)} (${fleet.flagged}/${fleet.accounts})` : '') +
-      `; edge threshold ${linkThreshold.toFixed(3)} from the organic reference.\n`,
-  );
-  process.stdout.write(`\nThresholds from ${radarCalibration.organicAccounts} organic reference accounts (seed ${calibrationSeed}); review target ${radarCalibration.targets.review * 100}% of organic accounts.\n`);
+  out(`\nCampaign pairs (distill-radar): precision ${radar.campaignPairs?.precision.toFixed(4) ?? '-'}, recall ${radar.campaignPairs?.recall.toFixed(4) ?? '-'}.\n`);
+  out(`Thresholds from ${fitted.calibration.organicAccounts} organic reference accounts (unseen sources, seed ${calibrationSeed}): review at ${fitted.calibration.nats.review.toFixed(2)} nats, block at ${fitted.calibration.nats.block.toFixed(2)}.\n`);
+  const own = (l: TrafficLabel) => ({ a: l.archetype, nats: verdicts.get(l.accountId)?.evidence.nats ?? 0 });
+  const closest = (label: string, dir: 1 | -1) => labels.filter((l) => l.label === label).map(own).sort((x, y) => dir * (x.nats - y.nats)).slice(0, 6).map((x) => `${x.a} ${x.nats.toFixed(1)}`).join(', ');
+  out(`Closest calls, own evidence in nats: highest organic ${closest('organic', -1)}; lowest extraction ${closest('extraction', 1)}.\n`);
 
-  const prompts = promptsByAccount(traffic);
+  const byAcct = promptsByAccount(traffic);
   const firstFlag = new Map<string, (number | null)[]>();
   for (const l of labels.filter((x) => x.label === 'extraction')) {
     const list = firstFlag.get(l.archetype) ?? [];
-    list.push(promptsToFirstFlag(prompts.get(l.accountId) ?? [], radarCalibration));
+    list.push(promptsToFirstFlag(byAcct.get(l.accountId) ?? [], detector));
     firstFlag.set(l.archetype, list);
   }
-  process.stdout.write('\nPrompts an extraction account sends before distill-radar first flags it (review or block):\n\n');
-  process.stdout.write('| archetype | accounts | flagged | median | p90 | of median account size |\n|---|---|---|---|---|---|\n');
+  out('\nPrompts an extraction account sends before its own evidence first flags it (review or block):\n\n');
+  out('| archetype | accounts | flagged on own evidence | median | p90 | median account size |\n|---|---|---|---|---|---|\n');
   const all: number[] = [];
   for (const [archetype, xs] of firstFlag) {
     const hit = xs.filter((x): x is number => x !== null).sort((a, b) => a - b);
     all.push(...hit);
     const sizes = labels.filter((l) => l.archetype === archetype).map((l) => l.prompts).sort((a, b) => a - b);
-    process.stdout.write(`| ${archetype} | ${xs.length} | ${hit.length} | ${quantile(hit, 0.5)} | ${quantile(hit, 0.9)} | ${quantile(sizes, 0.5)} |\n`);
+    out(`| ${archetype} | ${xs.length} | ${hit.length} | ${quantile(hit, 0.5)} | ${quantile(hit, 0.9)} | ${quantile(sizes, 0.5)} |\n`);
   }
   all.sort((a, b) => a - b);
-  process.stdout.write(`| all | ${[...firstFlag.values()].flat().length} | ${all.length} | ${quantile(all, 0.5)} | ${quantile(all, 0.9)} | |\n`);
-} finally {
-  if (args.keep) log(`kept ${dir}`);
-  else await rm(dir, { recursive: true, force: true });
+  out(`| all | ${[...firstFlag.values()].flat().length} | ${all.length} | ${quantile(all, 0.5)} | ${quantile(all, 0.9)} | |\n`);
+
+  const rates = Object.entries(radar.perArchetype).map(([a, x]) => ({ a, label: x.label, rate: x.flagged / x.accounts, text: `${x.flagged}/${x.accounts}` }));
+  return {
+    name,
+    auroc: radar.auroc,
+    flagFpr: radar.flags.falsePositiveRate,
+    flagRecall: radar.flags.recall,
+    maxOrganicArchetypeFlagRate: Math.max(...rates.filter((r) => r.label === 'organic').map((r) => r.rate)),
+    minExtractionArchetypeRecall: Math.min(...rates.filter((r) => r.label === 'extraction').map((r) => r.rate)),
+    campaignPairs: radar.campaignPairs ?? { precision: 0, recall: 0 },
+    perArchetype: Object.fromEntries(rates.map((r) => [r.a, r.text])),
+    firstFlag: { median: quantile(all, 0.5), p90: quantile(all, 0.9) },
+  };
 }
 
 function byAccount(t: ClassifiedTraffic): AccountVectors {
-  const out: AccountVectors = new Map();
+  const m: AccountVectors = new Map();
   t.samples.forEach((s, i) => {
-    const list = out.get(s.accountId);
+    const list = m.get(s.accountId);
     if (list) list.push(t.vectors[i]!);
-    else out.set(s.accountId, [t.vectors[i]!]);
+    else m.set(s.accountId, [t.vectors[i]!]);
   });
-  return out;
+  return m;
 }
 
 function promptsByAccount(t: ClassifiedTraffic): Map<string, ClassifiedPrompt[]> {
-  const out = new Map<string, ClassifiedPrompt[]>();
+  const m = new Map<string, ClassifiedPrompt[]>();
   t.samples.forEach((s, i) => {
     const p = { ...t.classes[i]!, promptId: s.promptId, ts: s.ts, text: s.text };
-    const list = out.get(s.accountId);
+    const list = m.get(s.accountId);
     if (list) list.push(p);
-    else out.set(s.accountId, [p]);
+    else m.set(s.accountId, [p]);
   });
-  return out;
+  return m;
 }
 
 function quantile(sorted: readonly number[], q: number): string {
@@ -158,7 +219,7 @@ function quantile(sorted: readonly number[], q: number): string {
   return String(sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)]);
 }
 
-function table(reports: [string, ScoreReport][], labels: { archetype: string; label: string }[]): string {
+function table(reports: [string, ScoreReport][], labels: TrafficLabel[]): string {
   const archetypes = [...new Map(labels.map((l) => [l.archetype, l.label])).entries()].sort((a, b) =>
     a[1] === b[1] ? (a[0] < b[0] ? -1 : 1) : a[1] === 'extraction' ? -1 : 1,
   );
@@ -171,10 +232,9 @@ function table(reports: [string, ScoreReport][], labels: { archetype: string; la
     pct(r.recallAtFpr1pct),
     pct(r.flags.recall),
     pct(r.flags.falsePositiveRate),
-    ...archetypes.map(([a, l]) => {
+    ...archetypes.map(([a]) => {
       const x = r.perArchetype[a];
-      if (!x) return '-';
-      return l === 'extraction' ? `${pct(x.flagged / x.accounts)} (${x.flagged}/${x.accounts})` : `${x.flagged}/${x.accounts}`;
+      return x ? `${x.flagged}/${x.accounts}` : '-';
     }),
   ]);
   return [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n') + '\n';

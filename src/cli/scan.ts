@@ -1,39 +1,39 @@
 /**
- * npm run scan -- --input traffic.jsonl --out scores.jsonl [--calibration models/calibration.json] [--link-threshold W]
+ * npm run scan -- --input traffic.jsonl --out scores.jsonl [--calibration F] [--prompt-model F] [--params F]
  * Scores every account of a traffic file in-process (no Redis), with the same domain code as the
  * service: one output line per account, highest score first, with its campaign (clusterId and the
  * pooled evidence) when linked accounts together score as one.
  */
-import { DEFAULT_LINK_THRESHOLD, findCampaigns, LINK_INDEX_PARAMS, linkPromptsOf } from '../campaigns/find-campaigns.js';
+import { findCampaigns, LINK_INDEX_PARAMS, linkPromptsOf } from '../campaigns/find-campaigns.js';
 import { isFlagged } from '../scoring/score.js';
 import { HnswVectorIndex } from '../stores/hnsw-index.js';
 import { buildProfiles, classifyTraffic } from '../scoring/traffic.js';
 import { parseArgs } from './args.js';
 import { progress, readSamples, writeJsonl } from './jsonl.js';
-import { DEFAULT_CALIBRATION, DEFAULT_MODEL, DEFAULT_MODELS_DIR, DEFAULT_TAXONOMY, loadCalibrationFile, loadScoring } from './scoring-setup.js';
+import { DEFAULT_CALIBRATION, DEFAULT_MODEL, DEFAULT_MODELS_DIR, DEFAULT_PARAMS, DEFAULT_PROMPT_MODEL, DEFAULT_TAXONOMY, loadDetectorFiles, loadScoring } from './scoring-setup.js';
 
 const args = parseArgs(process.argv.slice(2), {
   input: '',
   out: '',
   calibration: DEFAULT_CALIBRATION,
+  'prompt-model': DEFAULT_PROMPT_MODEL,
+  params: DEFAULT_PARAMS,
   taxonomy: DEFAULT_TAXONOMY,
   models: DEFAULT_MODELS_DIR,
   model: DEFAULT_MODEL,
-  'link-threshold': '',
 });
 if (!args.input || !args.out) {
-  process.stderr.write('usage: npm run scan -- --input traffic.jsonl --out scores.jsonl [--calibration FILE] [--taxonomy FILE] [--link-threshold W]\n');
+  process.stderr.write('usage: npm run scan -- --input traffic.jsonl --out scores.jsonl [--calibration FILE] [--prompt-model FILE] [--params FILE] [--taxonomy FILE]\n');
   process.exit(2);
 }
 
 const started = Date.now();
-const calibration = await loadCalibrationFile(args.calibration);
+const detector = await loadDetectorFiles(args);
 const samples = await readSamples(args.input);
 const deps = await loadScoring(args);
 const traffic = await classifyTraffic(samples, deps, progress('scan'));
 const index = HnswVectorIndex.create(traffic.vectors[0]?.length ?? 1, LINK_INDEX_PARAMS);
-const threshold = args['link-threshold'] === '' ? DEFAULT_LINK_THRESHOLD : Number(args['link-threshold']);
-const { campaigns, verdicts } = findCampaigns(linkPromptsOf(traffic), buildProfiles(traffic), calibration, index, threshold);
+const { campaigns, verdicts } = findCampaigns(linkPromptsOf(traffic), buildProfiles(traffic, detector), detector, index);
 const rows = [...verdicts].map(([accountId, v]) => ({
   accountId,
   score: v.score,

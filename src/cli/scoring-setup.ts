@@ -2,7 +2,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Embedder } from '../domain/embedder.js';
 import { createTransformersEmbedder } from '../embedding/transformers-embedder.js';
-import { loadCalibration, type Calibration } from '../scoring/calibration.js';
+import type { Detector } from '../scoring/detector.js';
+import { loadDetector } from '../scoring/detector-files.js';
 import { buildClassifier, type Classifier } from '../scoring/classifier.js';
 import { loadTaxonomy } from '../scoring/taxonomy.js';
 
@@ -11,6 +12,8 @@ export const DEFAULT_MODELS_DIR = path.join(REPO, 'models');
 export const DEFAULT_MODEL = 'glove-sif-100d';
 export const DEFAULT_TAXONOMY = path.join(REPO, 'models/taxonomy/taxonomy.json');
 export const DEFAULT_CALIBRATION = path.join(REPO, 'models/calibration.json');
+export const DEFAULT_PROMPT_MODEL = path.join(REPO, 'models/prompt-model.json');
+export const DEFAULT_PARAMS = path.join(REPO, 'models/detection.json');
 
 /** The pieces every offline command scores with, loaded the way the service loads them. */
 export async function loadScoring(opts: { models: string; model: string; taxonomy: string }): Promise<{ embedder: Embedder; classifier: Classifier }> {
@@ -19,10 +22,11 @@ export async function loadScoring(opts: { models: string; model: string; taxonom
   return { embedder, classifier };
 }
 
-export async function loadCalibrationFile(file: string): Promise<Calibration> {
+/** The shipped detector, or the files named on the command line. */
+export async function loadDetectorFiles(files: { calibration: string; 'prompt-model': string; params: string }): Promise<Detector> {
   try {
-    return await loadCalibration(file);
+    return await loadDetector({ calibration: files.calibration, promptModel: files['prompt-model'], params: files.params });
   } catch (err) {
-    throw new Error(`cannot use calibration ${file}: ${(err as Error).message} (make one with npm run calibrate)`);
+    throw new Error(`cannot load the detector: ${(err as Error).message}`);
   }
 }

@@ -1,7 +1,7 @@
 import { promptLinkKeys } from '../campaigns/prompt-keys.js';
-import type { Calibration } from '../scoring/calibration.js';
+import { countWith, type Detector } from '../scoring/detector.js';
 import type { Sample } from './sample.js';
-import { countPrompt, emptyProfile, type ClassifiedPrompt, type Profile } from '../scoring/profile.js';
+import { emptyProfile, type ClassifiedPrompt, type Profile } from '../scoring/profile.js';
 import { scoreProfile, TIERS, type AccountScore, type Tier } from '../scoring/score.js';
 
 export interface FoldInput {
@@ -34,14 +34,16 @@ export interface AccountStateStore {
   commitFold(accountId: string, result: FoldResult): Promise<boolean>;
 }
 
-export function foldPrompts(input: FoldInput, calibration: Calibration): FoldResult {
-  const profile = input.profile ? structuredClone(input.profile) : emptyProfile();
+export function foldPrompts(input: FoldInput, detector: Detector): FoldResult {
+  // A profile from before the curriculum model (version 1) holds none of its evidence: start afresh
+  // from the new prompts; the reclassify job rebuilds whole profiles from stored prompts.
+  const profile = input.profile?.version === 2 ? structuredClone(input.profile) : emptyProfile();
   const linkKeys: Record<string, number> = {};
   for (const p of input.prompts) {
-    countPrompt(profile, p);
+    countWith(detector, profile, p);
     for (const key of promptLinkKeys(p.text, p.metadata)) linkKeys[key] = (linkKeys[key] ?? 0) + 1;
   }
-  const score = scoreProfile(profile, calibration);
+  const score = scoreProfile(profile, detector);
   const result: FoldResult = { version: input.version, consumed: input.prompts.length, profile, score, previousTier: input.tier, linkKeys };
   if (TIERS.indexOf(score.tier) > TIERS.indexOf(input.tier)) result.raised = { from: input.tier, to: score.tier };
   return result;
@@ -56,7 +58,7 @@ const MAX_FOLD = 5000;
  */
 export async function scoreDirtyAccounts(
   store: AccountStateStore,
-  calibration: Calibration,
+  detector: Detector,
   opts: { maxAccounts: number },
 ): Promise<{ scored: number; raised: number }> {
   let scored = 0;
@@ -64,7 +66,7 @@ export async function scoreDirtyAccounts(
   for (const accountId of await store.dirtyAccounts(opts.maxAccounts)) {
     const input = await store.loadForFold(accountId, MAX_FOLD);
     if (input.prompts.length === 0) continue;
-    const result = foldPrompts(input, calibration);
+    const result = foldPrompts(input, detector);
     if (await store.commitFold(accountId, result)) {
       scored++;
       if (result.raised) raised++;

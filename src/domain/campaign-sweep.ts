@@ -1,7 +1,7 @@
 import { clusterAccounts } from '../campaigns/cluster-accounts.js';
 import { keyEdges, type KeyUses } from '../campaigns/link-accounts.js';
 import { scoreCampaigns, type CampaignScore } from '../campaigns/score-campaigns.js';
-import type { Calibration } from '../scoring/calibration.js';
+import type { Detector } from '../scoring/detector.js';
 import { emptyProfile, mergeProfiles, type Profile } from '../scoring/profile.js';
 import { TIERS, type Tier } from '../scoring/score.js';
 
@@ -25,11 +25,12 @@ export interface LiveCampaign extends CampaignScore {
  * one pass over accounts' key counts, not over prompts. Only clusters whose pooled tier is review or
  * block are campaigns; a campaign moving up a tier is announced once.
  */
-export async function sweepCampaigns(store: CampaignStore, calibration: Calibration, threshold: number): Promise<{ campaigns: number; accounts: number; raised: number }> {
+export async function sweepCampaigns(store: CampaignStore, detector: Detector): Promise<{ campaigns: number; accounts: number; raised: number }> {
   const { uses, sizes } = await store.linkState();
-  const clusters = clusterAccounts(keyEdges(uses, sizes), threshold);
+  const { threshold, maxKeyShare, ubiquitousFrom, hintCap } = detector.params.linking;
+  const clusters = clusterAccounts(keyEdges(uses, sizes, { maxKeyShare, ubiquitousFrom, hintCap }), threshold);
   const profiles = await store.profiles(clusters.flatMap((c) => c.members));
-  const campaigns: LiveCampaign[] = scoreCampaigns(clusters, profiles, calibration)
+  const campaigns: LiveCampaign[] = scoreCampaigns(clusters, profiles, detector)
     .filter((c) => c.campaign)
     .map((c) => ({ ...c, pooled: c.members.map((m) => profiles.get(m)).filter((p): p is Profile => !!p).reduce(mergeProfiles, emptyProfile()) }));
   const before = await store.previousTiers();

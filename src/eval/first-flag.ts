@@ -1,16 +1,16 @@
-import type { Calibration } from '../scoring/calibration.js';
-import { countPrompt, emptyProfile, type ClassifiedPrompt } from '../scoring/profile.js';
+import { countWith, type Detector } from '../scoring/detector.js';
+import { emptyProfile, type ClassifiedPrompt } from '../scoring/profile.js';
 import { isFlagged, scoreProfile } from '../scoring/score.js';
 
 /**
  * Replays an account's prompts in arrival order through the live update path and returns how many
  * it had sent when it first reached review or block, or null if it never did.
  */
-export function promptsToFirstFlag(prompts: Iterable<ClassifiedPrompt>, calibration: Calibration): number | null {
+export function promptsToFirstFlag(prompts: Iterable<ClassifiedPrompt>, detector: Detector): number | null {
   const profile = emptyProfile();
   for (const p of prompts) {
-    countPrompt(profile, p);
-    if (isFlagged(scoreProfile(profile, calibration).tier)) return profile.n;
+    countWith(detector, profile, p);
+    if (isFlagged(scoreProfile(profile, detector).tier)) return profile.n;
   }
   return null;
 }

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readFile, writeFile } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 
@@ -18,12 +18,6 @@ export async function makeTraffic(opts: { tool: string; scenario: string; pools:
   const args = [opts.tool, '--scenario', opts.scenario, '--pools', opts.pools, '--out', opts.outDir];
   if (opts.seed !== undefined) args.push('--seed', String(opts.seed));
   await run(process.execPath, args, { maxBuffer: 16 << 20 });
-}
-
-/** The scenario with its campaigns removed: organic-only reference traffic for calibration. */
-export async function writeOrganicScenario(scenario: string, outFile: string): Promise<void> {
-  const s = JSON.parse(await readFile(scenario, 'utf8')) as Record<string, unknown>;
-  await writeFile(outFile, JSON.stringify({ ...s, campaigns: [] }));
 }
 
 export async function readLabels(dir: string): Promise<TrafficLabel[]> {

@@ -10,7 +10,7 @@ import { webhookProcessor } from '../../jobs/webhook.js';
 import { createTransformersEmbedder } from '../embedding/transformers-embedder.js';
 import { createLogger } from '../log.js';
 import { createMetrics, instrumentEmbedder } from '../metrics.js';
-import { loadCalibration } from '../scoring/calibration.js';
+import { loadDetector } from '../scoring/detector-files.js';
 import { relayEvents } from '../stores/event-relay.js';
 import { TaxonomySource } from '../stores/taxonomy-source.js';
 import { RedisAccountStore } from '../stores/redis-account-store.js';
@@ -46,7 +46,7 @@ try {
     const taxonomy = new TaxonomySource(redis, keys, config.TAXONOMY_FILE, embedder);
     const classifier = () => taxonomy.current();
     await classifier();
-    const calibration = await loadCalibration(config.CALIBRATION_FILE);
+    const detector = await loadDetector({ promptModel: config.PROMPT_MODEL_FILE, params: config.DETECTION_PARAMS_FILE, calibration: config.CALIBRATION_FILE });
     const conn = redis;
     queues = new Queues(conn, config.KEY_PREFIX, (err, queue) => logger.warn({ err: err.message, queue }, 'queue connection error'));
     const accounts = new RedisAccountStore(conn, keys, prompts);
@@ -67,7 +67,7 @@ try {
         'score',
         scoreProcessor({
           accounts,
-          calibration,
+          detector,
           ...(webhook ? { relayEvents: () => relayEvents(conn, keys, q) } : {}),
         }),
         1,
@@ -78,8 +78,8 @@ try {
     workers.push(
       startWorker('reclassify', reclassifyProcessor({ embedder, classifier, store: accounts }), 1, opts),
     );
-    workers.push(startWorker('campaigns', campaignsProcessor({ store: new RedisCampaignStore(conn, keys), calibration }), 1, opts));
-    await queues.schedule('campaigns', config.CAMPAIGN_INTERVAL_MS, { threshold: config.CAMPAIGN_LINK_THRESHOLD });
+    workers.push(startWorker('campaigns', campaignsProcessor({ store: new RedisCampaignStore(conn, keys), detector }), 1, opts));
+    await queues.schedule('campaigns', config.CAMPAIGN_INTERVAL_MS, {});
     if (config.RETENTION_DAYS > 0) {
       workers.push(startWorker('retention', retentionProcessor({ store: accounts }), 1, opts));
       await queues.schedule('retention', config.RETENTION_INTERVAL_MS, { days: config.RETENTION_DAYS });

@@ -2,21 +2,27 @@ import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 
 /**
- * Tier thresholds on the score, set from organic accounts only. A tier's threshold is the lowest
- * one at which, with `confidence`, at most its target share of organic accounts would reach it:
- * the (k+1)-th highest reference score for the largest k whose Clopper-Pearson upper bound on the
- * organic rate is within the target. A plain sample quantile lands on the target only on
+ * What an account's evidence means, from organic accounts only. The reference is the evidence (in
+ * nats) of every organic account of a traffic sample the model was not trained on; an account's
+ * `score` is 1 minus its organic exceedance rate, the share of organic accounts with at least as
+ * much evidence: score 0.999 reads "1 in 1,000 organic accounts scores this high". Tier thresholds
+ * (on the same score) are the lowest at which, with `confidence`, at most the tier's target share
+ * of organic accounts would reach the tier; a plain sample quantile lands on the target only on
  * average, so fresh traffic would overshoot it about half the time.
  */
+const tiers = z.object({ watch: z.number(), review: z.number(), block: z.number() });
 export const calibrationSchema = z.object({
   id: z.string().min(1),
   source: z.string(),
   organicAccounts: z.number().int().nonnegative(),
   confidence: z.number().min(0).max(1),
-  /** Review and block need at least this many prompts: a handful is never enough evidence. */
-  minPrompts: z.number().int().nonnegative(),
   targets: z.object({ watch: z.number().min(0).max(1), review: z.number().min(0).max(1), block: z.number().min(0).max(1) }),
-  thresholds: z.object({ watch: z.number(), review: z.number(), block: z.number() }),
+  /** Thresholds on the score. */
+  thresholds: tiers,
+  /** The same thresholds as evidence in nats. */
+  nats: tiers,
+  /** Evidence of the reference accounts that had any, highest first; the rest had none. */
+  reference: z.array(z.number().nonnegative()),
 });
 
 export type Calibration = z.infer<typeof calibrationSchema>;
@@ -27,47 +33,80 @@ export const UNCALIBRATED: Calibration = {
   source: 'none',
   organicAccounts: 0,
   confidence: 0,
-  minPrompts: 0,
   targets: { watch: 0, review: 0, block: 0 },
   thresholds: { watch: Infinity, review: Infinity, block: Infinity },
+  nats: { watch: Infinity, review: Infinity, block: Infinity },
+  reference: [],
 };
-
-export const DEFAULT_TARGETS = { watch: 0.02, review: 0.005, block: 0.001 } as const;
-export const DEFAULT_CONFIDENCE = 0.9;
-export const DEFAULT_MIN_PROMPTS = 10;
-/** Block also needs this many logit points (odds x e) above review, whatever the reference size. */
-const BLOCK_MARGIN_LOGIT = 1;
 
 export async function loadCalibration(file: string): Promise<Calibration> {
   return calibrationSchema.parse(JSON.parse(await readFile(file, 'utf8')));
 }
 
-/** `scores`: one per organic reference account, all of them (the share is over all of them). */
-export function calibrate(
-  scores: readonly number[],
-  opts: { id: string; source: string; targets?: Calibration['targets']; confidence?: number; minPrompts?: number },
-): Calibration {
-  const targets = opts.targets ?? { ...DEFAULT_TARGETS };
-  const confidence = opts.confidence ?? DEFAULT_CONFIDENCE;
-  const sorted = [...scores].sort((a, b) => b - a);
+export interface CalibrationTargets {
+  watch: number;
+  review: number;
+  block: number;
+  confidence: number;
+  /** Block also needs this much evidence over review, whatever the reference size. */
+  blockMarginNats: number;
+}
+
+/** `nats`: the evidence of every organic reference account (the share is over all of them). */
+export function calibrate(nats: readonly number[], opts: { id: string; source: string; targets: CalibrationTargets }): Calibration {
+  const { confidence, blockMarginNats, ...targets } = opts.targets;
+  const sorted = [...nats].sort((a, b) => b - a);
   const threshold = (target: number) => {
     const k = allowedExceedances(sorted.length, target, confidence);
-    return k < sorted.length ? nextUp(sorted[k]!) : -Infinity;
+    return k < sorted.length ? nextUp(sorted[k]!) : 0;
   };
   const review = threshold(targets.review);
-  return {
+  const n = { watch: Math.min(threshold(targets.watch), review), review, block: Math.max(threshold(targets.block), review + blockMarginNats) };
+  const c: Calibration = {
     id: opts.id,
     source: opts.source,
     organicAccounts: sorted.length,
     confidence,
-    minPrompts: opts.minPrompts ?? DEFAULT_MIN_PROMPTS,
     targets,
-    thresholds: {
-      watch: Math.min(threshold(targets.watch), review),
-      review,
-      block: Math.max(threshold(targets.block), shiftLogit(review, BLOCK_MARGIN_LOGIT)),
-    },
+    thresholds: { watch: 0, review: 0, block: 0 },
+    nats: n,
+    reference: sorted.filter((x) => x > 0).map((x) => Math.round(x * 1e3) / 1e3),
   };
+  c.thresholds = { watch: scoreOf(n.watch, c), review: scoreOf(n.review, c), block: scoreOf(n.block, c) };
+  return c;
+}
+
+/**
+ * Share of organic reference accounts with at least `nats` of evidence: interpolated log-linearly
+ * between reference accounts, and past the highest one extended by an exponential tail whose scale
+ * is how fast the reference's own top ten thin out (at least 1 nat per factor e).
+ */
+export function organicExceedance(nats: number, c: Pick<Calibration, 'organicAccounts' | 'reference'>): number {
+  const n = c.organicAccounts;
+  const ref = c.reference;
+  if (n === 0) return nats > 0 ? 0 : 1;
+  if (nats <= 0) return 1;
+  const at = (j: number) => (j + 1) / (n + 1);
+  if (!ref.length || nats > ref[0]!) {
+    const top = ref[0] ?? 0;
+    const tenth = ref[Math.min(9, ref.length - 1)] ?? 0;
+    const scale = Math.max(1, (top - tenth) / Math.log(Math.max(2, Math.min(10, ref.length))));
+    return at(0) * Math.exp(-(nats - top) / scale);
+  }
+  let k = 0;
+  while (k < ref.length && ref[k]! >= nats) k++;
+  // ref[k - 1] >= nats > ref[k] (or 0 past the list, where every account is)
+  const hi = ref[k - 1]!;
+  const lo = k < ref.length ? ref[k]! : 0;
+  const eHi = at(k - 1);
+  const eLo = k < ref.length ? at(k) : 1;
+  const f = hi === lo ? 1 : (nats - lo) / (hi - lo);
+  return Math.exp(Math.log(eLo) + f * (Math.log(eHi) - Math.log(eLo)));
+}
+
+/** The score an account with `nats` of evidence gets: 1 minus its organic exceedance rate. */
+export function scoreOf(nats: number, c: Pick<Calibration, 'organicAccounts' | 'reference'>): number {
+  return nats === Infinity ? Infinity : 1 - organicExceedance(nats, c);
 }
 
 /**
@@ -92,11 +131,6 @@ function binomialCdf(k: number, n: number, p: number): number {
     sum += term;
   }
   return Math.min(1, sum);
-}
-
-function shiftLogit(score: number, by: number): number {
-  if (!Number.isFinite(score) || score <= 0 || score >= 1) return score;
-  return 1 / (1 + Math.exp(-(Math.log(score / (1 - score)) + by)));
 }
 
 function nextUp(x: number): number {

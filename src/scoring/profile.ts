@@ -1,4 +1,5 @@
 import type { Classification } from './classifier.js';
+import { addToMixture, emptyMixture, mergeMixtures } from './curriculum-evidence.js';
 import { elicitsReasoning, promptStyle, skeletonKeys } from './text-cues.js';
 
 /** A prompt after embedding and classification, as the profile consumes it. */
@@ -7,6 +8,22 @@ export interface ClassifiedPrompt extends Classification {
   /** Epoch milliseconds. */
   ts: number;
   text: string;
+}
+
+/** A prompt the curriculum model found most like instruction or benchmark data. */
+export interface CurriculumPrompt {
+  promptId: string;
+  subArea: string;
+  /** Clipped log likelihood ratio, curriculum vs organic. */
+  llr: number;
+  /** What in the prompt made it look so, in words. */
+  reasons: string[];
+}
+
+/** What the prompt model says of one prompt; `explain` runs only for prompts that make the top list. */
+export interface PromptEvidence {
+  llr: number;
+  explain: () => string[];
 }
 
 export interface ExamplePrompt {
@@ -23,8 +40,14 @@ export interface ExamplePrompt {
  * example prompts. Plain JSON, and `mergeProfiles` pools accounts (e.g. a campaign cluster).
  */
 export interface Profile {
-  version: 1;
+  version: 2;
   n: number;
+  /** Mixture log-likelihoods over `MIX_GRID` (curriculum-evidence.ts): the account's evidence. */
+  mix: number[];
+  /** Prompts the curriculum model finds more likely curriculum than organic. */
+  curriculumLike: number;
+  /** The TOP_PROMPTS most curriculum-like prompts, highest first: what an analyst reads. */
+  top: CurriculumPrompt[];
   firstTs: number | null;
   lastTs: number | null;
   subAreas: Record<string, number>;
@@ -36,7 +59,7 @@ export interface Profile {
   task: number;
   conversational: number;
   elicit: number;
-  /** Prompts long enough to carry a template skeleton. */
+  /** Prompts that carry a template skeleton (text-cues.ts). */
   skeletonEligible: number;
   /** Misra-Gries summary of skeleton keys: counts are lower bounds, within `n / SKETCH_SIZE`. */
   skeletons: Record<string, number>;
@@ -52,14 +75,18 @@ export interface Profile {
 
 export const SKETCH_SIZE = 32;
 export const EXAMPLES = 8;
+export const TOP_PROMPTS = 8;
 export const BUCKET_MS = 6 * 3600 * 1000;
 export const RETENTION_MS = 120 * 24 * 3600 * 1000;
 const BUCKETS_PER_DAY = 4;
 
 export function emptyProfile(): Profile {
   return {
-    version: 1,
+    version: 2,
     n: 0,
+    mix: emptyMixture(),
+    curriculumLike: 0,
+    top: [],
     firstTs: null,
     lastTs: null,
     subAreas: {},
@@ -79,17 +106,23 @@ export function emptyProfile(): Profile {
   };
 }
 
-/** Pure: returns a new profile with the prompt counted. */
-export function addPrompt(profile: Profile, p: ClassifiedPrompt): Profile {
+/** Pure: returns a new profile with the prompt counted; `llr` is the prompt model's clipped ratio. */
+export function addPrompt(profile: Profile, p: ClassifiedPrompt, evidence: PromptEvidence): Profile {
   const out = structuredClone(profile);
-  countPrompt(out, p);
+  countPrompt(out, p, evidence);
   return out;
 }
 
 /** `addPrompt` in place, for a caller that owns the profile object (a scan over many prompts). */
-export function countPrompt(out: Profile, p: ClassifiedPrompt): void {
+export function countPrompt(out: Profile, p: ClassifiedPrompt, { llr, explain }: PromptEvidence): void {
   const style = promptStyle(p.text);
   out.n++;
+  addToMixture(out.mix, llr);
+  if (llr > 0) {
+    out.curriculumLike++;
+    const last = out.top[TOP_PROMPTS - 1];
+    if (!last || llr > last.llr) out.top = keepTop([...out.top, { promptId: p.promptId, subArea: p.subArea, llr: Math.round(llr * 1e3) / 1e3, reasons: explain() }]);
+  }
   out.subAreas[p.subArea] = (out.subAreas[p.subArea] ?? 0) + 1;
   if (p.highValue) {
     out.highValue++;
@@ -125,6 +158,9 @@ export function countPrompt(out: Profile, p: ClassifiedPrompt): void {
 export function mergeProfiles(a: Profile, b: Profile): Profile {
   const out = emptyProfile();
   out.n = a.n + b.n;
+  out.mix = mergeMixtures(a.mix, b.mix);
+  out.curriculumLike = a.curriculumLike + b.curriculumLike;
+  out.top = keepTop([...a.top, ...b.top.filter((e) => !a.top.some((x) => x.promptId === e.promptId))]);
   out.firstTs = minNullable(a.firstTs, b.firstTs);
   out.lastTs = maxNullable(a.lastTs, b.lastTs);
   out.subAreas = addRecords(a.subAreas, b.subAreas);
@@ -182,6 +218,10 @@ function maxWindow(buckets: Record<string, number>, width: number): number {
     best = Math.max(best, sum);
   }
   return best;
+}
+
+function keepTop(xs: CurriculumPrompt[]): CurriculumPrompt[] {
+  return xs.sort((x, y) => y.llr - x.llr || (x.promptId < y.promptId ? -1 : 1)).slice(0, TOP_PROMPTS);
 }
 
 function keepSmallest(xs: ExamplePrompt[]): ExamplePrompt[] {

@@ -1,24 +1,35 @@
-import { computeFeatures, type FeatureValues } from './features.js';
-import type { Profile } from './profile.js';
-import type { Calibration } from './calibration.js';
+import { organicExceedance, scoreOf, type Calibration } from './calibration.js';
+import { fitMixture } from './curriculum-evidence.js';
+import type { Detector } from './detector.js';
+import { computeFeatures } from './features.js';
+import type { CurriculumPrompt, Profile } from './profile.js';
 
 export type Tier = 'none' | 'watch' | 'review' | 'block';
 export const TIERS: readonly Tier[] = ['none', 'watch', 'review', 'block'];
 
-export interface FeatureEvidence {
-  name: keyof FeatureValues;
-  value: number;
-  /** Logit points this feature adds to the score; 0 for features that are reported only. */
-  contribution: number;
-  why: string;
-}
-
 export interface Evidence {
   prompts: number;
+  /** The account's case in one sentence an analyst can read. */
+  summary: string;
+  /** Evidence in nats (natural-log likelihood ratio) that more than the tolerated share is curriculum. */
+  nats: number;
+  /** Share of organic reference accounts with at least this much evidence. */
+  organicExceedance: number;
+  /** Most likely share of the account's prompts that is curriculum. */
+  curriculumShare: number;
+  /** Prompts more likely curriculum than organic. */
+  curriculumLike: number;
+  /** Share of prompts on the most common template; near 1 for benchmark runs and batch jobs. */
+  templateShare: number;
+  /** How much of the evidence the templated-job rule took away (0 to 1). */
+  templatedJobDiscount: number;
   topSubAreas: { subArea: string; share: number }[];
-  features: FeatureEvidence[];
+  /** The most curriculum-like prompts, with why. */
+  topPrompts: (CurriculumPrompt & { likelihoodRatio: number })[];
   examplePromptIds: string[];
   calibration: string;
+  model: string;
+  params: string;
 }
 
 export interface AccountScore {
@@ -28,99 +39,45 @@ export interface AccountScore {
 }
 
 /**
- * The model: logit = BIAS + sum of weighted terms, score = sigmoid(logit). The weights are set by
- * reasoning about what a curriculum does that customers do not (README "Scoring"), not fitted to
- * attack labels; the tiers come from the calibration's organic quantiles. Small accounts are
- * shrunk toward "no evidence" by `reliability`, so a handful of prompts cannot score high.
+ * Scores a profile: the mixture evidence (curriculum-evidence.ts), less what a single-template job
+ * explains, read against the organic calibration. `accounts` is how many accounts the profile
+ * pools (a campaign): a template spread over a fleet is not one customer's harness.
  */
-const BIAS = -5;
-const W_TASKS = 4;
-const W_BREADTH = 3;
-const W_ELICIT = 6;
-/** Negative: users who talk about themselves or to the assistant are using it, not harvesting it. */
-const W_CONVERSATIONAL = -2;
-/** One "step by step" is a user; a habit of them is a harvesting recipe. */
-const ELICIT_HALF_N = 3;
-/** Shares need about this many prompts before they count half. */
-const SHARE_HALF_N = 10;
-/** Breadth needs about this many high-value task prompts before it counts half... */
-const BREADTH_HALF_N = 15;
-/** ...and them to be about this share of the traffic: a broad sliver of a big account is not a sweep. */
-const BREADTH_HALF_SHARE = 0.1;
-/** One skeleton on this share of prompts starts to mark a single-template batch job... */
-const TEMPLATE_FROM = 0.3;
-/** ...and on this share its task phrasing no longer counts at all. */
-const TEMPLATE_TO = 0.7;
-
-const reliability = (count: number, half: number) => count / (count + half);
-const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
-
-export function scoreProfile(profile: Profile, calibration: Calibration): AccountScore {
-  const f = computeFeatures(profile);
-  const tasks = f.highValueTaskShare * f.prompts;
-  const templateDominance = clamp01((f.templateShare - TEMPLATE_FROM) / (TEMPLATE_TO - TEMPLATE_FROM));
-  const shareWeight = reliability(f.prompts, SHARE_HALF_N);
-  const terms: Record<keyof FeatureValues, [number, string]> = {
-    highValueTaskShare: [
-      W_TASKS * f.highValueTaskShare * shareWeight * (1 - templateDominance),
-      'self-contained tasks in software, agentic, maths or reasoning areas (discounted when one template writes them)',
-    ],
-    taskBreadth: [
-      ((W_BREADTH * Math.max(0, f.taskBreadth - 1)) / 3) *
-        reliability(tasks, BREADTH_HALF_N) *
-        reliability(f.highValueTaskShare, BREADTH_HALF_SHARE) *
-        (1 - templateDominance),
-      'how many high-value areas those tasks sweep (1 to 4); counts as far as tasks are a real part of the traffic',
-    ],
-    elicitShare: [
-      W_ELICIT * f.elicitShare * shareWeight * reliability(f.elicitShare * f.prompts, ELICIT_HALF_N),
-      'requests to show reasoning, step by step, rubric grading',
-    ],
-    conversationalShare: [
-      W_CONVERSATIONAL * f.conversationalShare * shareWeight,
-      'conversational phrasing: the user speaks about themselves or to the assistant',
-    ],
-    templateShare: [0, 'share of prompts on the most common template skeleton; batch jobs are near 1, so it only discounts task phrasing'],
-    prompts: [0, 'volume; organic customers are often far bigger'],
-    subAreaCoverage: [0, 'effective number of sub-areas covered'],
-    subAreaEvenness: [0, 'evenness of sub-area coverage'],
-    distinctSubAreas: [0, 'distinct sub-areas seen'],
-    highValueShare: [0, 'share of prompts in high-value areas, any phrasing'],
-    highValueBreadth: [0, 'effective number of high-value areas, any phrasing'],
-    taskShare: [0, 'share of self-contained task phrasing, any area'],
-    taskBreadthShare: [0, 'high-value task share outside the main area'],
-    peak24h: [0, 'most prompts in any 24 hours'],
-    activeDays: [0, 'days between first and last prompt'],
-    roundTheClock: [0, 'hour-of-day entropy; 1 is 24/7, like every automated customer'],
-    gapSpread: [0, 'spread of log inter-arrival gaps; low is metronome-like, like every automated customer'],
-  };
-  let logit = BIAS;
-  const features: FeatureEvidence[] = [];
-  for (const [name, [contribution, why]] of Object.entries(terms) as [keyof FeatureValues, [number, string]][]) {
-    logit += contribution;
-    features.push({ name, value: round(f[name]), contribution: round(contribution), why });
-  }
-  features.sort((a, b) => b.contribution - a.contribution);
-  const score = profile.n === 0 ? 0 : sigmoid(logit);
+export function scoreProfile(profile: Profile, d: Detector, accounts = 1): AccountScore {
+  const { params, calibration } = d;
+  const fit = fitMixture(profile.mix, params.organicTolerance);
+  const { templateShare } = computeFeatures(profile);
+  const job = params.templatedJob;
+  const discount = accounts <= job.maxAccounts ? clamp01((templateShare - job.from) / (job.to - job.from)) : 0;
+  const nats = profile.n === 0 ? 0 : fit.nats * (1 - discount);
+  const score = scoreOf(nats, calibration);
+  const exceedance = organicExceedance(nats, calibration);
   const total = Math.max(1, profile.n);
-  return {
-    score,
-    tier: tierFor(score, calibration, profile.n),
-    evidence: {
-      prompts: profile.n,
-      topSubAreas: Object.entries(profile.subAreas)
-        .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
-        .slice(0, 5)
-        .map(([subArea, c]) => ({ subArea, share: round(c / total) })),
-      features,
-      examplePromptIds: profile.examples.map((e) => e.promptId),
-      calibration: calibration.id,
-    },
+  const evidence: Evidence = {
+    prompts: profile.n,
+    summary: '',
+    nats: round(nats),
+    organicExceedance: exceedance,
+    curriculumShare: fit.share,
+    curriculumLike: profile.curriculumLike,
+    templateShare: round(templateShare),
+    templatedJobDiscount: round(discount),
+    topSubAreas: Object.entries(profile.subAreas)
+      .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
+      .slice(0, 5)
+      .map(([subArea, c]) => ({ subArea, share: round(c / total) })),
+    topPrompts: profile.top.map((p) => ({ ...p, likelihoodRatio: Math.round(Math.exp(p.llr) * 10) / 10 })),
+    examplePromptIds: profile.examples.map((e) => e.promptId),
+    calibration: calibration.id,
+    model: d.model.version,
+    params: params.version,
   };
+  evidence.summary = summarise(evidence, params.organicTolerance, calibration);
+  return { score, tier: tierFor(score, calibration, profile.n, params.minPrompts), evidence };
 }
 
-export function tierFor(score: number, c: Calibration, prompts: number): Tier {
-  const enough = prompts >= c.minPrompts;
+export function tierFor(score: number, c: Calibration, prompts: number, minPrompts: number): Tier {
+  const enough = prompts >= minPrompts;
   if (enough && score >= c.thresholds.block) return 'block';
   if (enough && score >= c.thresholds.review) return 'review';
   if (score >= c.thresholds.watch) return 'watch';
@@ -128,6 +85,19 @@ export function tierFor(score: number, c: Calibration, prompts: number): Tier {
 }
 
 export const isFlagged = (tier: Tier) => tier === 'review' || tier === 'block';
+
+function summarise(e: Evidence, tolerance: number, c: Calibration): string {
+  const pct = (x: number) => `${Math.round(x * 100)}%`;
+  const parts = [
+    `${e.curriculumLike} of ${e.prompts} prompts read more like instruction or benchmark data than like people's own requests; the most likely curriculum share is ${pct(e.curriculumShare)}.`,
+  ];
+  if (e.nats > 0) {
+    const rarity = c.organicAccounts === 0 ? 'no organic calibration to compare with' : e.organicExceedance * c.organicAccounts < 1 ? `fewer than 1 in ${c.organicAccounts.toLocaleString('en-US')} organic reference accounts has as much` : `about 1 in ${Math.max(1, Math.round(1 / e.organicExceedance)).toLocaleString('en-US')} organic accounts has as much`;
+    parts.push(`Evidence that more than ${pct(tolerance)} is curriculum: ${e.nats.toFixed(1)} nats (likelihood ratio e^${e.nats.toFixed(1)}); ${rarity}.`);
+  } else parts.push(`No evidence that more than ${pct(tolerance)} is curriculum.`);
+  if (e.templatedJobDiscount > 0) parts.push(`One template writes ${pct(e.templateShare)} of the prompts, the mark of a benchmark run or batch job: evidence reduced by ${pct(e.templatedJobDiscount)}.`);
+  return parts.join(' ');
+}
 
 function clamp01(x: number): number {
   return Math.min(1, Math.max(0, x));

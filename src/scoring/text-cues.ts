@@ -50,16 +50,27 @@ export function promptStyle(text: string): PromptStyle {
   return 'query';
 }
 
-const SKELETON_TOKENS = 6;
-// Shorter prompts have no room for a slot: a 6-token skeleton would be the whole prompt.
-const SKELETON_MIN_TOKENS = 10;
+/** Tokens of a one-line prompt's opening and closing that a template would fix. */
+const SKELETON_TOKENS = 5;
+// Shorter one-line prompts have no room for a slot: the skeleton would be the whole prompt.
+const SKELETON_MIN_TOKENS = 8;
+const LINE_CHARS = 80;
 
 /**
- * Template skeletons: the first and the last few words with digits folded, so "Answer in one
- * sentence. Question: {x}" and "{x}\n\nThink step by step." map every filled-in copy to one key.
+ * Template skeletons, digits folded: for a multi-line prompt its first and last line (a harness
+ * writes "Question: {x}\nAnswer:" or "[BEGIN TASK]\n{x}\n[END TASK]"), for a one-line prompt its
+ * first and last few words ("Tag this question with one topic word: {x}"). Every filled-in copy of
+ * a template maps to one key, whatever the slot holds.
  */
 export function skeletonKeys(text: string): string[] {
-  const tokens = text.toLowerCase().replace(/\d+/g, '0').match(/[\p{L}\p{N}_]+|[^\s\p{L}\p{N}_]/gu) ?? [];
+  const lines = text
+    .toLowerCase()
+    .replace(/\d+/g, '0')
+    .split('\n')
+    .map((l) => l.replace(/\s+/g, ' ').trim())
+    .filter(Boolean);
+  if (lines.length >= 2) return [`^${lines[0]!.slice(0, LINE_CHARS)}`, `$${lines[lines.length - 1]!.slice(-LINE_CHARS)}`];
+  const tokens = lines[0]?.match(/[\p{L}\p{N}_]+|[^\s\p{L}\p{N}_]/gu) ?? [];
   if (tokens.length < SKELETON_MIN_TOKENS) return [];
   return [`^${tokens.slice(0, SKELETON_TOKENS).join(' ')}`, `$${tokens.slice(-SKELETON_TOKENS).join(' ')}`];
 }

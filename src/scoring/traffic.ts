@@ -1,7 +1,8 @@
 import type { Embedder } from '../domain/embedder.js';
 import type { Sample } from '../domain/sample.js';
 import type { Classification, Classifier } from './classifier.js';
-import { countPrompt, emptyProfile, type Profile } from './profile.js';
+import { countWith, type Detector } from './detector.js';
+import { emptyProfile, type Profile } from './profile.js';
 
 export interface ClassifiedTraffic {
   /** The samples sorted by time (stable), so gaps and "first flagged at" follow arrival order. */
@@ -33,12 +34,12 @@ export async function classifyTraffic(
   return { samples: sorted, vectors, classes };
 }
 
-export function buildProfiles(t: ClassifiedTraffic): Map<string, Profile> {
+export function buildProfiles(t: ClassifiedTraffic, detector: Pick<Detector, 'model' | 'params'>): Map<string, Profile> {
   const profiles = new Map<string, Profile>();
   t.samples.forEach((s, i) => {
     let p = profiles.get(s.accountId);
     if (!p) profiles.set(s.accountId, (p = emptyProfile()));
-    countPrompt(p, { ...t.classes[i]!, promptId: s.promptId, ts: s.ts, text: s.text });
+    countWith(detector, p, { ...t.classes[i]!, promptId: s.promptId, ts: s.ts, text: s.text });
   });
   return profiles;
 }

@@ -74,7 +74,7 @@ export class RedisCampaignStore implements CampaignStore {
     for (const c of campaigns) {
       tx.zadd(this.keys.campaigns, c.score, c.clusterId).hset(this.keys.campaignTiers, c.clusterId, c.tier);
       tx.set(this.keys.campaign(c.clusterId), JSON.stringify(view(c)));
-      for (const m of c.members) tx.hset(this.keys.campaignOf, m, c.clusterId);
+      for (const m of c.heirs) tx.hset(this.keys.campaignOf, m, c.clusterId);
     }
     const at = new Date().toISOString();
     for (const r of raised) tx.xadd(this.keys.events, 'MAXLEN', '~', 100000, '*', 'type', 'campaign.tier_raised', 'data', JSON.stringify({ ...r, at }));

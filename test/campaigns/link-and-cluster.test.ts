@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { clusterAccounts } from '../../src/campaigns/cluster-accounts.js';
-import { calibrateLinkThreshold } from '../../src/campaigns/calibrate-links.js';
-import { DEFAULT_LINK_THRESHOLD } from '../../src/campaigns/find-campaigns.js';
 import { linkAccounts } from '../../src/campaigns/link-accounts.js';
 import type { LinkPrompt } from '../../src/campaigns/types.js';
+import { PARAMS } from '../scoring/detector-fixture.js';
 import { index, prompt, vectorFor } from './fixtures.js';
+
+const THRESHOLD = PARAMS.linking.threshold;
 
 const TASKS = ['Write a function that merges two sorted lists.', 'Compute the sum of the first 50 primes.', 'Design a REST API for a todo app.', 'Write a SQL query for the top 5 customers.'];
 
@@ -23,7 +24,7 @@ function traffic(): LinkPrompt[] {
 describe('linkAccounts and clusterAccounts', () => {
   it('joins a fleet sharing a template and keeps organic users sharing common prompts apart', () => {
     const edges = linkAccounts(traffic(), index());
-    const clusters = clusterAccounts(edges, DEFAULT_LINK_THRESHOLD);
+    const clusters = clusterAccounts(edges, THRESHOLD);
     expect(clusters).toHaveLength(1);
     expect(clusters[0]!.members).toEqual(['fleet-0', 'fleet-1', 'fleet-2', 'fleet-3', 'fleet-4', 'fleet-5']);
     expect(clusters[0]!.edges[0]!.reasons[0]).toMatchObject({ kind: 'template', key: '$think step by step.', accountsWithKey: 6 });
@@ -39,7 +40,7 @@ describe('linkAccounts and clusterAccounts', () => {
     const edges = linkAccounts(ps, index());
     const ab = edges.find((e) => e.a === 'a' && e.b === 'b');
     expect(ab?.reasons.map((r) => r.kind)).toContain('near-duplicate');
-    expect(ab!.weight).toBeGreaterThan(DEFAULT_LINK_THRESHOLD);
+    expect(ab!.weight).toBeGreaterThan(THRESHOLD);
     expect(edges.some((e) => e.a === 'c' || e.b === 'c')).toBe(false);
   });
 
@@ -60,10 +61,11 @@ describe('linkAccounts and clusterAccounts', () => {
     expect(two[0]!.id).toBe(one[0]!.id);
   });
 
-  it('calibrates the threshold above what all but the allowed share of organic accounts reach', () => {
-    const e = (a: string, b: string, weight: number) => ({ a, b, weight, reasons: [] });
-    const organic = [e('t1', 't2', 9), e('o1', 'o2', 0.2), e('o3', 'o4', 0.1)];
-    expect(calibrateLinkThreshold(organic, 100, 0.02, 0.05)).toBeCloseTo(0.21);
-    expect(calibrateLinkThreshold([], 100, 0.02, 0.3)).toBe(0.3);
+  it('links nobody on a value most accounts share, and needs two kinds of hint to link on hints', () => {
+    const ps: LinkPrompt[] = [];
+    for (let u = 0; u < 40; u++) for (let i = 0; i < 8; i++) ps.push(prompt(`u${u}`, `hello ${i}`, { metadata: { emailDomain: u < 30 ? 'gmail.com' : `corp${u}.com`, userAgent: u < 2 || u === 5 ? 'rare-client/1.0' : 'OpenAI/Python 1.51.0', signupTs: u < 2 ? '2026-05-01T10:15:00Z' : `2026-0${1 + (u % 4)}-0${1 + (u % 9)}T0${u % 10}:00:00Z` } }));
+    const strong = clusterAccounts(linkAccounts(ps, index(), PARAMS.linking), THRESHOLD);
+    // u0 and u1 share a rare client and a signup hour: two kinds of hint. u5 shares only the client.
+    expect(strong.map((c) => c.members)).toEqual([['u0', 'u1']]);
   });
 });

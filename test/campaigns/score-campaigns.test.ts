@@ -1,30 +1,44 @@
 import { describe, expect, it } from 'vitest';
 import { accountVerdict, scoreCampaigns } from '../../src/campaigns/score-campaigns.js';
-import { UNCALIBRATED, type Calibration } from '../../src/scoring/calibration.js';
-import { emptyProfile } from '../../src/scoring/profile.js';
-import type { AccountScore } from '../../src/scoring/score.js';
+import { calibrate } from '../../src/scoring/calibration.js';
+import { countWith } from '../../src/scoring/detector.js';
+import { emptyProfile, type Profile } from '../../src/scoring/profile.js';
+import { scoreProfile } from '../../src/scoring/score.js';
+import { fixtureDetector, PARAMS } from '../scoring/detector-fixture.js';
+import { prompt, T0 } from '../scoring/fixtures.js';
 
-const FLAG_ALL: Calibration = { ...UNCALIBRATED, id: 'flag-all', thresholds: { watch: -1, review: -1, block: 2 } };
-const cluster = { id: 'cmp_1', members: ['a', 'b'], edges: [{ a: 'a', b: 'b', weight: 1, reasons: [{ kind: 'template' as const, key: '$think step by step.', weight: 1, accountsWithKey: 2, examplePromptIds: ['p1'] }] }] };
-const profiles = new Map([['a', emptyProfile()], ['b', emptyProfile()]]);
-const own: AccountScore = { score: 0.01, tier: 'none', evidence: { prompts: 3, topSubAreas: [], features: [], examplePromptIds: [], calibration: 'x' } };
+const calibration = calibrate(Array.from({ length: 1000 }, (_, i) => (i < 990 ? 0 : i - 989)), { id: 'test', source: 'test', targets: PARAMS.calibration });
+const detector = fixtureDetector(calibration);
+const profileOf = (texts: string[]): Profile => {
+  const p = emptyProfile();
+  texts.forEach((t, i) => countWith(detector, p, prompt(t, 'swe.python', T0 + i * 60_000)));
+  return p;
+};
+const TASKS = ['Write a Python function that returns the {n}th prime number.', 'A shop sells {n} apples at $2 each. How much money does it take in?', 'Implement a stack class with push and pop for {n} items.', 'Solve for x: {n}x + 7 = 22.'];
+const tasks = (n: number, from = 0) => Array.from({ length: n }, (_, i) => TASKS[i % TASKS.length]!.replace('{n}', String(from + i)));
+const chat = (n: number) => Array.from({ length: n }, (_, i) => `hi, I'm so tired today, my boss ${i} keeps yelling at me`);
+const link = { kind: 'template' as const, key: '$think step by step.', weight: 2, accountsWithKey: 3, examplePromptIds: ['p1'] };
+const cluster = { id: 'cmp_1', members: ['a', 'b', 'c'], edges: [{ a: 'a', b: 'b', weight: 2, reasons: [link] }, { a: 'b', b: 'c', weight: 2, reasons: [link] }] };
 
 describe('scoreCampaigns', () => {
-  it('makes a campaign only of a cluster whose pooled tier is flagged, with its linking evidence', () => {
-    const [flagged] = scoreCampaigns([cluster], profiles, FLAG_ALL);
-    expect(flagged).toMatchObject({ clusterId: 'cmp_1', campaign: true, tier: 'review', links: [{ kind: 'template', key: '$think step by step.', edges: 1 }] });
-    const [organic] = scoreCampaigns([cluster], profiles, UNCALIBRATED);
-    expect(organic!.campaign).toBe(false);
+  it('makes a campaign of a cluster whose pooled evidence is flagged, with its linking evidence', () => {
+    // Three small fleet accounts: each alone under the review bar, together over it.
+    const profiles = new Map([['a', profileOf(tasks(3))], ['b', profileOf(tasks(3, 10))], ['c', profileOf(tasks(3, 20))]]);
+    for (const p of profiles.values()) expect(scoreProfile(p, detector).tier).not.toMatch(/review|block/);
+    const [c] = scoreCampaigns([cluster], profiles, detector);
+    expect(c).toMatchObject({ clusterId: 'cmp_1', campaign: true, links: [{ kind: 'template', key: '$think step by step.', edges: 2 }] });
+    expect(c!.heirs).toEqual(['a', 'b', 'c']);
+    expect(accountVerdict('a', scoreProfile(profiles.get('a')!, detector), c)).toMatchObject({ clusterId: 'cmp_1', campaign: { size: 3 } });
+    expect(accountVerdict('a', scoreProfile(profiles.get('a')!, detector), c).tier).toMatch(/review|block/);
   });
-});
 
-describe('accountVerdict', () => {
-  it('lets a small member inherit its campaign tier and clusterId', () => {
-    const [c] = scoreCampaigns([cluster], profiles, FLAG_ALL);
-    expect(accountVerdict(own, c)).toMatchObject({ tier: 'review', clusterId: 'cmp_1', campaign: { size: 2, tier: 'review' } });
-  });
-  it('gives a member of an unflagged cluster no clusterId and its own tier', () => {
-    const [c] = scoreCampaigns([cluster], profiles, UNCALIBRATED);
-    expect(accountVerdict(own, c)).toMatchObject({ tier: 'none', clusterId: null, campaign: null });
+  it('never lets a member inherit whose own prompts give no evidence, and never flags an organic cluster', () => {
+    const profiles = new Map([['a', profileOf(tasks(20))], ['b', profileOf(tasks(20, 30))], ['c', profileOf(chat(20))]]);
+    const [c] = scoreCampaigns([cluster], profiles, detector);
+    expect(c!.campaign).toBe(true);
+    expect(c!.heirs).toEqual(['a', 'b']);
+    expect(accountVerdict('c', scoreProfile(profiles.get('c')!, detector), c)).toMatchObject({ tier: 'none', clusterId: null, campaign: null });
+    const organic = new Map([['a', profileOf(chat(20))], ['b', profileOf(chat(20))], ['c', profileOf(chat(20))]]);
+    expect(scoreCampaigns([cluster], organic, detector)[0]).toMatchObject({ campaign: false, heirs: [] });
   });
 });

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { computeFeatures, entropy } from '../../src/scoring/features.js';
-import { addPrompt, emptyProfile, type ClassifiedPrompt } from '../../src/scoring/profile.js';
-import { HOUR, prompt, T0 } from './fixtures.js';
+import { emptyProfile, type ClassifiedPrompt } from '../../src/scoring/profile.js';
+import { HOUR, prompt, T0, count } from './fixtures.js';
 
-const features = (ps: ClassifiedPrompt[]) => computeFeatures(ps.reduce(addPrompt, emptyProfile()));
+const features = (ps: ClassifiedPrompt[]) => computeFeatures(ps.reduce(count, emptyProfile()));
 
 describe('features', () => {
   it('entropy of a histogram', () => {

@@ -1,5 +1,5 @@
 import type { Classification } from '../../src/scoring/classifier.js';
-import type { ClassifiedPrompt } from '../../src/scoring/profile.js';
+import { addPrompt, type ClassifiedPrompt, type Profile, type PromptEvidence } from '../../src/scoring/profile.js';
 import type { Taxonomy } from '../../src/scoring/taxonomy.js';
 
 /** A small taxonomy whose sub-areas share no words, so the hashed bag-of-words embedder separates them. */
@@ -36,3 +36,8 @@ export function prompt(text: string, subArea: string, ts: number, promptId = `p$
 
 export const HOUR = 3600_000;
 export const T0 = Date.UTC(2026, 3, 22);
+
+/** A prompt the curriculum model has no opinion on: for tests of everything but the evidence. */
+export const NO_EVIDENCE: PromptEvidence = { llr: 0, explain: () => [] };
+/** `addPrompt` with no curriculum evidence, shaped for `reduce`. */
+export const count = (p: Profile, x: ClassifiedPrompt): Profile => addPrompt(p, x, NO_EVIDENCE);

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { addPrompt, BUCKET_MS, emptyProfile, EXAMPLES, mergeProfiles, RETENTION_MS, SKETCH_SIZE, type ClassifiedPrompt, type Profile } from '../../src/scoring/profile.js';
-import { HOUR, prompt, T0 } from './fixtures.js';
+import { BUCKET_MS, emptyProfile, EXAMPLES, mergeProfiles, RETENTION_MS, SKETCH_SIZE, type ClassifiedPrompt, type Profile } from '../../src/scoring/profile.js';
+import { HOUR, prompt, T0, count } from './fixtures.js';
 
-const build = (ps: ClassifiedPrompt[]): Profile => ps.reduce(addPrompt, emptyProfile());
+const build = (ps: ClassifiedPrompt[]): Profile => ps.reduce(count, emptyProfile());
 
 const accountA = [
   prompt('Write a function that sorts a list of numbers.', 'swe.python', T0),
@@ -35,7 +35,7 @@ describe('profile', () => {
 
   it('is pure and JSON round-trips', () => {
     const empty = emptyProfile();
-    const one = addPrompt(empty, accountA[0]!);
+    const one = count(empty, accountA[0]!);
     expect(empty.n).toBe(0);
     expect(JSON.parse(JSON.stringify(one))).toEqual(one);
   });
@@ -54,7 +54,7 @@ describe('profile', () => {
   it('stays bounded whatever the volume', () => {
     let p = emptyProfile();
     for (let i = 0; i < 800; i++) {
-      p = addPrompt(p, prompt(`Variant ${i % 97} unique${i} of a very long prompt that is here for the sketch to chew on`, 'swe.python', T0 + i * 4 * HOUR));
+      p = count(p, prompt(`Variant ${i % 97} unique${i} of a very long prompt that is here for the sketch to chew on`, 'swe.python', T0 + i * 4 * HOUR));
     }
     expect(Object.keys(p.skeletons).length).toBeLessThanOrEqual(SKETCH_SIZE);
     expect(p.examples.length).toBe(EXAMPLES);
@@ -64,8 +64,8 @@ describe('profile', () => {
 
   it('keeps the 24-hour peak after its buckets age out', () => {
     let p = emptyProfile();
-    for (let i = 0; i < 50; i++) p = addPrompt(p, prompt('burst prompt', 'swe.python', T0 + i * 60_000));
-    p = addPrompt(p, prompt('much later', 'swe.python', T0 + RETENTION_MS + 10 * 24 * HOUR));
+    for (let i = 0; i < 50; i++) p = count(p, prompt('burst prompt', 'swe.python', T0 + i * 60_000));
+    p = count(p, prompt('much later', 'swe.python', T0 + RETENTION_MS + 10 * 24 * HOUR));
     expect(Object.keys(p.buckets)).toHaveLength(1);
     expect(p.peak24h).toBe(50);
   });

@@ -1,67 +1,84 @@
 import { describe, expect, it } from 'vitest';
-import { allowedExceedances, calibrate, UNCALIBRATED, type Calibration } from '../../src/scoring/calibration.js';
-import { addPrompt, emptyProfile, type ClassifiedPrompt } from '../../src/scoring/profile.js';
+import { allowedExceedances, calibrate, organicExceedance, UNCALIBRATED } from '../../src/scoring/calibration.js';
+import { countWith } from '../../src/scoring/detector.js';
+import { emptyProfile, type ClassifiedPrompt, type Profile } from '../../src/scoring/profile.js';
 import { isFlagged, scoreProfile, tierFor } from '../../src/scoring/score.js';
+import { fixtureDetector, PARAMS } from './detector-fixture.js';
 import { HOUR, prompt, T0 } from './fixtures.js';
 
-const build = (ps: ClassifiedPrompt[]) => ps.reduce(addPrompt, emptyProfile());
+const detector = fixtureDetector();
+const build = (ps: ClassifiedPrompt[]): Profile => {
+  const p = emptyProfile();
+  for (const x of ps) countWith(detector, p, x);
+  return p;
+};
 
 const curriculum = Array.from({ length: 60 }, (_, i) => {
   const kinds: [string, string][] = [
     [`Write a function that returns the ${i}th prime number.`, 'swe.algorithms'],
-    [`A shop sells ${i} apples at $2 each and ${i + 3} pears at $3 each. How much money does it take in? Show your reasoning step by step.`, 'math.word_problems'],
-    [`Get the current weather for city number ${i} and convert it to fahrenheit.`, 'agentic.function_calling'],
-    [`Prove that ${i} squared plus ${i} is even.`, 'math.proofs'],
+    [`A shop sells ${i} apples at $2 each and ${i + 3} pears at $3 each. How much money does it take in?`, 'math.word_problems'],
+    [`Implement a queue class with enqueue and dequeue methods for item ${i}.`, 'swe.python'],
+    [`Solve for x: ${i}x + 7 = 22.`, 'math.algebra'],
   ];
   const [text, sub] = kinds[i % kinds.length]!;
   return prompt(text, sub, T0 + i * 600_000);
 });
 const chatty = Array.from({ length: 60 }, (_, i) =>
-  prompt(i % 2 ? `I'm so tired today, my boss ${i} keeps yelling` : `who sang song number ${i}`, i % 2 ? 'advice_chat.personal' : 'knowledge.culture_entertainment', T0 + i * 7 * HOUR),
+  prompt(i % 2 ? `I'm so tired today, my boss ${i} keeps yelling at me` : `who sang song number ${i}`, i % 2 ? 'advice_chat.personal' : 'knowledge.culture_entertainment', T0 + i * 7 * HOUR),
 );
-const batchJob = Array.from({ length: 60 }, (_, i) =>
-  prompt(`Classify this search query into one topic and reply with the label only.\nQuery: topic ${i} question`, 'swe.python', T0 + i * HOUR),
-);
-
-const calibration: Calibration = { ...UNCALIBRATED, id: 'test', thresholds: { watch: 0.1, review: 0.3, block: 0.6 } };
+const batchJob = Array.from({ length: 60 }, (_, i) => prompt(`Write a function that returns the ${i}th prime number.\nAnswer:`, 'swe.algorithms', T0 + i * HOUR));
 
 describe('scoreProfile', () => {
-  it('scores a curriculum far above conversational use, with evidence', () => {
-    const c = scoreProfile(build(curriculum), calibration);
-    const o = scoreProfile(build(chatty), calibration);
-    expect(c.score).toBeGreaterThan(0.3);
-    expect(o.score).toBeLessThan(0.01);
-    expect(c.evidence.prompts).toBe(60);
+  it('finds far more evidence in a curriculum than in conversational use, and says why', () => {
+    const c = scoreProfile(build(curriculum), detector);
+    const o = scoreProfile(build(chatty), detector);
+    expect(c.evidence.nats).toBeGreaterThan(50);
+    expect(o.evidence.nats).toBe(0);
+    expect(c.evidence.curriculumShare).toBeGreaterThan(0.8);
+    expect(c.evidence.topPrompts).toHaveLength(8);
+    expect(c.evidence.topPrompts[0]!.reasons.length).toBeGreaterThan(0);
+    expect(c.evidence.summary).toMatch(/60 of 60 prompts read more like instruction or benchmark data/);
     expect(c.evidence.topSubAreas[0]!.share).toBeCloseTo(0.25);
-    expect(c.evidence.examplePromptIds.length).toBeGreaterThan(0);
-    const byName = new Map(c.evidence.features.map((f) => [f.name, f]));
-    expect(byName.get('elicitShare')!.contribution).toBeGreaterThan(0);
-    expect(byName.get('taskBreadth')!.value).toBeCloseTo(3, 0);
-    const logit = -5 + c.evidence.features.reduce((a, f) => a + f.contribution, 0);
-    expect(c.score).toBeCloseTo(1 / (1 + Math.exp(-logit)), 3);
   });
 
-  it('discounts task phrasing that one template writes', () => {
-    const s = scoreProfile(build(batchJob), calibration);
-    const tasks = s.evidence.features.find((f) => f.name === 'highValueTaskShare')!;
-    expect(tasks.value).toBeCloseTo(1);
-    expect(tasks.contribution).toBe(0);
-    expect(s.tier).toBe('none');
+  it('takes the evidence of a single-template job away: a benchmark run is permitted use', () => {
+    const s = scoreProfile(build(batchJob), detector);
+    expect(s.evidence.templateShare).toBe(1);
+    expect(s.evidence.templatedJobDiscount).toBe(1);
+    expect(s.evidence.nats).toBe(0);
+    expect(s.evidence.summary).toMatch(/benchmark run or batch job/);
+    // The same template spread over a fleet is no customer's harness.
+    expect(scoreProfile(build(batchJob), detector, PARAMS.templatedJob.maxAccounts + 1).evidence.nats).toBeGreaterThan(50);
   });
 
-  it('needs volume: a few curriculum prompts score lower than many', () => {
-    expect(scoreProfile(build(curriculum.slice(0, 4)), calibration).score).toBeLessThan(scoreProfile(build(curriculum), calibration).score);
-    expect(scoreProfile(emptyProfile(), calibration)).toMatchObject({ score: 0, tier: 'none' });
+  it('finds 10% of curriculum hidden in an organic account', () => {
+    const organic = Array.from({ length: 12 }, () => chatty).flat();
+    const mixed = [...organic, ...curriculum.slice(0, 60), ...curriculum.slice(0, 20)];
+    expect(scoreProfile(build(mixed), detector).evidence.nats).toBeGreaterThan(10);
+    expect(scoreProfile(build(organic), detector).evidence.nats).toBe(0);
+  });
+
+  it('reads scores against the organic reference and maps them to tiers', () => {
+    const reference = Array.from({ length: 1000 }, (_, i) => (i < 900 ? 0 : (i - 899) / 10));
+    const calibration = calibrate(reference, { id: 'test', source: 'test', targets: PARAMS.calibration });
+    const c = scoreProfile(build(curriculum), { ...detector, calibration });
+    expect(c.score).toBeGreaterThan(0.999);
+    expect(c.tier).toBe('block');
+    expect(c.evidence.summary).toMatch(/fewer than 1 in 1,000 organic reference accounts/);
+    expect(scoreProfile(build(chatty), { ...detector, calibration })).toMatchObject({ score: 0, tier: 'none' });
+    expect(scoreProfile(emptyProfile(), { ...detector, calibration })).toMatchObject({ score: 0, tier: 'none' });
+    expect(scoreProfile(build(curriculum.slice(0, PARAMS.minPrompts - 1)), { ...detector, calibration }).tier).not.toMatch(/review|block/);
+    expect(scoreProfile(build(curriculum), detector).tier).toBe('none');
   });
 
   it('maps scores to tiers by the calibration', () => {
-    expect(tierFor(0.05, calibration, 50)).toBe('none');
-    expect(tierFor(0.1, calibration, 50)).toBe('watch');
-    expect(tierFor(0.3, calibration, 50)).toBe('review');
-    expect(tierFor(0.9, calibration, 50)).toBe('block');
-    expect(tierFor(0.9, { ...calibration, minPrompts: 10 }, 9)).toBe('watch');
+    const c = { ...UNCALIBRATED, thresholds: { watch: 0.9, review: 0.99, block: 0.999 } };
+    expect(tierFor(0.5, c, 50, 5)).toBe('none');
+    expect(tierFor(0.9, c, 50, 5)).toBe('watch');
+    expect(tierFor(0.99, c, 50, 5)).toBe('review');
+    expect(tierFor(0.9995, c, 50, 5)).toBe('block');
+    expect(tierFor(0.9995, c, 4, 5)).toBe('watch');
     expect(isFlagged('review') && isFlagged('block') && !isFlagged('watch')).toBe(true);
-    expect(scoreProfile(build(curriculum), UNCALIBRATED).tier).toBe('none');
   });
 });
 
@@ -73,13 +90,22 @@ describe('calibrate', () => {
   });
 
   it('flags at most the target share of the reference, block above review', () => {
-    const scores = Array.from({ length: 10_000 }, (_, i) => i / 10_000);
-    const c = calibrate(scores, { id: 'x', source: 'test' });
-    const share = (t: number) => scores.filter((s) => s >= t).length / scores.length;
-    expect(share(c.thresholds.review)).toBeLessThanOrEqual(0.005);
-    expect(share(c.thresholds.review)).toBeGreaterThan(0.003);
-    expect(share(c.thresholds.watch)).toBeLessThanOrEqual(0.02);
-    expect(c.thresholds.block).toBeGreaterThan(c.thresholds.review);
-    expect(c.thresholds.watch).toBeLessThanOrEqual(c.thresholds.review);
+    const nats = Array.from({ length: 10_000 }, (_, i) => i / 100);
+    const c = calibrate(nats, { id: 'x', source: 'test', targets: PARAMS.calibration });
+    const share = (t: number) => nats.filter((s) => s >= t).length / nats.length;
+    expect(share(c.nats.review)).toBeLessThanOrEqual(0.005);
+    expect(share(c.nats.review)).toBeGreaterThan(0.003);
+    expect(share(c.nats.watch)).toBeLessThanOrEqual(0.02);
+    expect(c.nats.block).toBeGreaterThanOrEqual(c.nats.review + PARAMS.calibration.blockMarginNats);
+    expect(c.thresholds.review).toBeCloseTo(1 - organicExceedance(c.nats.review, c), 12);
+  });
+
+  it('reads evidence as an organic exceedance rate, decreasing, with a tail past the reference', () => {
+    const c = calibrate([0, 0, 0, 0, 0, 0, 1, 2, 4, 8], { id: 'x', source: 'test', targets: PARAMS.calibration });
+    expect(organicExceedance(0, c)).toBe(1);
+    expect(organicExceedance(2, c)).toBeCloseTo(3 / 11);
+    expect(organicExceedance(8, c)).toBeCloseTo(1 / 11);
+    const xs = [0.5, 1, 3, 8, 9, 20, 40].map((x) => organicExceedance(x, c));
+    for (let i = 1; i < xs.length; i++) expect(xs[i]!).toBeLessThan(xs[i - 1]!);
   });
 });

@@ -1,0 +1,86 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import type { Sample } from '../domain/sample.js';
+import { calibrate, UNCALIBRATED, type Calibration } from '../scoring/calibration.js';
+import type { DetectionParams } from '../scoring/detection-params.js';
+import { scoreProfile } from '../scoring/score.js';
+import { buildProfiles, type ClassifiedTraffic } from '../scoring/traffic.js';
+import { hash } from '../scoring/prompt-features.js';
+import { trainPromptModel, type PromptModel, type PromptModelFile, type TrainingExample } from '../scoring/prompt-model.js';
+import { readSamples } from '../cli/jsonl.js';
+import { makeTraffic, readLabels } from './traffic-files.js';
+import { writeOrganicOnly, type PoolRow, type Pools, type Scenario } from './pools.js';
+
+export interface FitInput {
+  /** Embeds and classifies calibration traffic the way the worker does. */
+  classify: (samples: readonly Sample[]) => Promise<ClassifiedTraffic>;
+  pools: Pools;
+  /** Organic customers of this scenario make the calibration traffic. */
+  scenario: Scenario;
+  params: DetectionParams;
+  /** make-traffic.mjs */
+  tool: string;
+  seed: number;
+  version: string;
+  trainedOn: string;
+  command: string;
+  log?: (msg: string) => void;
+}
+
+export interface FitResult {
+  file: PromptModelFile;
+  model: PromptModel;
+  calibration: Calibration;
+}
+
+/**
+ * Trains the prompt model on every pool row, and calibrates it on organic traffic it never saw, in
+ * the way a deployment meets it: new people (items no model trained on) and, now and then, a new
+ * kind of writing (a source no model trained on). Each pool's rows are split in two by a hash of
+ * the text: one half trains, the other makes the calibration traffic, shaped like the scenario's
+ * organic customers. Then for each organic pool in turn a model trained on the training half of
+ * every other pool scores that traffic (leave one source out), and every account's evidence under
+ * every fold joins the reference. Scoring the training data instead would put every organic
+ * account near zero and the thresholds far too low.
+ */
+export async function fitDetector(input: FitInput): Promise<FitResult> {
+  const log = input.log ?? (() => {});
+  const half = (r: PoolRow, train: boolean) => (hash(r.text) % 2 === 0) === train;
+  const examples = (use: (name: string, r: PoolRow) => boolean): TrainingExample[] =>
+    [...input.pools].flatMap(([name, rows]) => rows.filter((r) => use(name, r)).map((r) => ({ text: r.text, curriculum: r.kind === 'curriculum', source: name })));
+  const organicPools = [...input.pools].filter(([, rows]) => rows.length && rows.every((r) => r.kind === 'organic')).map(([k]) => k).sort();
+  const dir = await mkdtemp(path.join(tmpdir(), 'distill-radar-fit-'));
+  try {
+    const held: Pools = new Map([...input.pools].map(([k, rows]) => [k, rows.filter((r) => half(r, false))]));
+    const scenario = await writeOrganicOnly(input.scenario, held, path.join(dir, 'pools'));
+    if (!scenario) throw new Error('no organic pool large enough to calibrate on');
+    const out = path.join(dir, 'traffic');
+    await makeTraffic({ tool: input.tool, scenario, pools: path.dirname(scenario), outDir: out, seed: input.seed });
+    const traffic = await input.classify(await readSamples(path.join(out, 'traffic.jsonl')));
+    const archetype = new Map((await readLabels(out)).map((l) => [l.accountId, l.archetype]));
+    const reference: number[] = [];
+    for (const [f, pool] of organicPools.entries()) {
+      const { model } = trainPromptModel(examples((name, r) => name !== pool && half(r, true)), { version: `without-${pool}`, trainedOn: '', command: '' });
+      const nats = evidenceOf(traffic, { model, params: input.params });
+      const top = [...nats].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([id, x]) => `${archetype.get(id)} ${x.toFixed(1)}`);
+      log(`calibration ${f + 1}/${organicPools.length}: ${nats.size} organic accounts, ${pool} unseen; highest: ${top.join(', ')}`);
+      reference.push(...nats.values());
+    }
+    const { file, model } = trainPromptModel(examples(() => true), { version: input.version, trainedOn: input.trainedOn, command: input.command });
+    const calibration = calibrate(reference, {
+      id: `${input.version}-organic-unseen`,
+      source: `${archetype.size} organic accounts of held-out prompts, each scored ${organicPools.length} times by models that never saw one of the ${organicPools.length} organic sources (seed ${input.seed})`,
+      targets: input.params.calibration,
+    });
+    return { file, model, calibration };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+/** Each account's evidence in nats, scored the way the detector scores. */
+export function evidenceOf(traffic: ClassifiedTraffic, d: { model: PromptModel; params: DetectionParams }): Map<string, number> {
+  const detector = { ...d, calibration: UNCALIBRATED };
+  return new Map([...buildProfiles(traffic, detector)].map(([id, p]) => [id, scoreProfile(p, detector).evidence.nats]));
+}

@@ -1,0 +1,60 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+
+/** Every tunable carries the reason for its value: a number nobody can explain is not shipped. */
+const param = <T extends z.ZodTypeAny>(value: T) => z.object({ value, reason: z.string().min(20) }).strict();
+const share = z.number().min(0).max(1);
+
+export const detectionParamsSchema = z
+  .object({
+    version: z.string().min(1),
+    description: z.string().optional(),
+    llrClip: param(z.number().positive().max(20)),
+    organicTolerance: param(share),
+    highValueOnly: param(z.boolean()),
+    minPrompts: param(z.number().int().min(1)),
+    templatedJob: param(
+      z
+        .object({ from: share, to: share, maxAccounts: z.number().int().min(1) })
+        .strict()
+        .refine((t) => t.from < t.to, 'templatedJob.from must be below templatedJob.to'),
+    ),
+    calibration: param(
+      z.object({ watch: share, review: share, block: share, confidence: share, blockMarginNats: z.number().min(0) }).strict(),
+    ),
+    linking: param(z.object({ maxKeyShare: share, ubiquitousFrom: z.number().int().min(0), hintCap: z.number().min(0), threshold: z.number().positive(), inheritMinNats: z.number().min(0) }).strict()),
+  })
+  .strict();
+
+export type DetectionParamsFile = z.infer<typeof detectionParamsSchema>;
+
+/** The values alone, as the model reads them. */
+export interface DetectionParams {
+  version: string;
+  llrClip: number;
+  organicTolerance: number;
+  highValueOnly: boolean;
+  minPrompts: number;
+  templatedJob: { from: number; to: number; maxAccounts: number };
+  calibration: { watch: number; review: number; block: number; confidence: number; blockMarginNats: number };
+  linking: { maxKeyShare: number; ubiquitousFrom: number; hintCap: number; threshold: number; inheritMinNats: number };
+}
+
+export function detectionParamsFrom(file: DetectionParamsFile): DetectionParams {
+  return {
+    version: file.version,
+    llrClip: file.llrClip.value,
+    organicTolerance: file.organicTolerance.value,
+    highValueOnly: file.highValueOnly.value,
+    minPrompts: file.minPrompts.value,
+    templatedJob: file.templatedJob.value,
+    calibration: file.calibration.value,
+    linking: file.linking.value,
+  };
+}
+
+export async function loadDetectionParams(file: string): Promise<DetectionParams> {
+  const r = detectionParamsSchema.safeParse(JSON.parse(await readFile(file, 'utf8')));
+  if (!r.success) throw new Error(`${file}: ${r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ')}`);
+  return detectionParamsFrom(r.data);
+}
