@@ -10,7 +10,9 @@ describe('deleting an account on request', () => {
   it('removes its prompts from the store and the index, and its state, leaving others alone', async () => {
     await postSamples(service().url, [...samplesFor('gone', topics.cooking), ...samplesFor('kept', topics.coding)]);
     await vi.waitFor(async () => expect((await getJson(`${service().url}/v1/accounts/gone`)).body.scoredAt).toEqual(expect.any(String)), { timeout: 15_000, interval: 100 });
-    expect((await search()).some((h) => h.accountId === 'gone')).toBe(true);
+    // Scores come from the store; search from the index, which follows the log on its own.
+    await vi.waitFor(async () => expect((await search()).some((h) => h.accountId === 'gone')).toBe(true), { timeout: 10_000, interval: 50 });
+    await vi.waitFor(() => expect(service().index!.prompts.size).toBe(topics.cooking.length + topics.coding.length), { timeout: 10_000, interval: 50 });
 
     const res = await fetch(`${service().url}/v1/admin/accounts/gone`, { method: 'DELETE' });
     expect(res.status).toBe(200);
@@ -19,7 +21,7 @@ describe('deleting an account on request', () => {
     expect((await getJson(`${service().url}/v1/accounts/gone`)).status).toBe(404);
     expect((await getJson(`${service().url}/v1/prompts/gone-0`)).status).toBe(404);
     await vi.waitFor(async () => expect((await search()).some((h) => h.accountId === 'gone')).toBe(false), { timeout: 10_000, interval: 50 });
-    expect(service().index!.prompts.size).toBe(topics.coding.length);
+    await vi.waitFor(() => expect(service().index!.prompts.size).toBe(topics.coding.length), { timeout: 10_000, interval: 50 });
     expect((await getJson(`${service().url}/v1/accounts/kept`)).body.counts.prompts).toBe(topics.coding.length);
     expect(await env.redis.keys(`${env.prefix}:acct:gone*`)).toEqual([]);
 

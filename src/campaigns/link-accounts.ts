@@ -29,8 +29,12 @@ export interface LinkOptions {
 export const DEFAULT_LINK_OPTIONS: LinkOptions = { k: 8, nearDuplicate: 0.95, partnersPerKey: 24, minWeight: 0.05, maxKeyShare: 0.03, ubiquitousFrom: 20, hintCap: 0.5 };
 
 const W_TEMPLATE = 1;
-/** Two accounts sending the same items: all of both accounts' prompts give 2, half of them about 1. */
-const W_NEAR_DUPLICATE = 2;
+/**
+ * Two accounts sending the same items. At most 1 (all of both accounts' prompts), so it never links
+ * alone: public benchmarks are drawn by customers and operators alike, and a benchmark run that
+ * shares gsm8k items with a fleet is not the fleet's.
+ */
+const W_NEAR_DUPLICATE = 1;
 /** Same template in the same hours (SynchroTrap): one operator's scheduler, not two users' habits. */
 const W_SYNC = 0.5;
 /** A key needs about this many prompts in an account before it counts half: one shared line is chance. */

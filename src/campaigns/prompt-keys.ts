@@ -37,6 +37,7 @@ export const INFRA_WEIGHTS: Record<string, number> = {
   ip: 1,
   net24: 0.5,
   emailDomain: 0.4,
+  signupWave: 1,
   signupHour: 0.4,
   userAgent: 0.3,
   asn: 0.15,
@@ -60,8 +61,16 @@ export function infrastructureKeys(metadata: Record<string, string | number | bo
   if (v4) out.push(`net24:${v4[1]}`);
   const signup = metadata['signupTs'];
   const ms = typeof signup === 'number' ? signup : typeof signup === 'string' ? Date.parse(signup) : NaN;
-  // Accounts registered in the same hour: a signup burst, the way fleets are made.
-  if (Number.isFinite(ms)) out.push(`signupHour:${Math.floor(ms / HOUR_MS)}`);
+  if (Number.isFinite(ms)) {
+    // Accounts registered in the same hour: a signup burst, the way fleets are made.
+    out.push(`signupHour:${Math.floor(ms / HOUR_MS)}`);
+    // With the same client too: a fleet's signup wave. Organic signups are spread over years and
+    // clients, so two of them in one hour with one client are rare, while a popular client alone
+    // is ubiquitous (and ignored). Two buckets a half hour apart, so a wave astride an hour boundary
+    // is still one wave.
+    const ua = str('userAgent');
+    if (ua !== null) for (const shift of [0, 0.5]) out.push(`signupWave:${Math.floor(ms / HOUR_MS + shift)}${shift ? '+' : ''}|${ua}`);
+  }
   return out;
 }
 

@@ -27,21 +27,27 @@ export interface CampaignScore extends AccountScore {
 
 const TOP_LINKS = 8;
 
-/** Pools each cluster's members into one profile and scores it like an account. */
+/**
+ * Pools each cluster's members into one profile and scores it like an account. A member whose own
+ * traffic is a single-template job (a benchmark run, a batch job) stays out of the pool and keeps
+ * its templated-job excuse, unless the template is what links it to the others: a wrapper a whole
+ * fleet shares is no customer's harness, but a team whose members run a public benchmark is still
+ * a team of customers.
+ */
 export function scoreCampaigns(clusters: readonly Cluster[], profiles: ReadonlyMap<string, Profile>, detector: Detector): CampaignScore[] {
+  const { inheritMinNats } = detector.params.linking;
   return clusters.map((c) => {
+    const templateLinked = new Set(c.edges.filter((e) => e.reasons.some((r) => r.kind === 'template')).flatMap((e) => [e.a, e.b]));
+    const accounts = (m: string) => (templateLinked.has(m) ? c.members.length : 1);
+    const own = new Map(c.members.map((m) => [m, scoreProfile(profiles.get(m) ?? emptyProfile(), detector, accounts(m)).evidence]));
     let pooled: Profile | undefined;
     for (const m of c.members) {
       const p = profiles.get(m);
-      if (p) pooled = pooled ? mergeProfiles(pooled, p) : p;
+      if (p && own.get(m)!.templatedJobDiscount < 1) pooled = pooled ? mergeProfiles(pooled, p) : p;
     }
     const s = scoreProfile(pooled ?? emptyProfile(), detector, c.members.length);
     const campaign = isFlagged(s.tier);
-    const { inheritMinNats } = detector.params.linking;
-    // A member's own evidence is read as a member's: a template the whole fleet shares is no
-    // customer's harness, so the single-account templated-job rule does not excuse it here.
-    const own = (m: string) => scoreProfile(profiles.get(m) ?? emptyProfile(), detector, c.members.length).evidence.nats;
-    const heirs = campaign ? c.members.filter((m) => own(m) >= inheritMinNats) : [];
+    const heirs = campaign ? c.members.filter((m) => own.get(m)!.nats >= inheritMinNats) : [];
     return { ...s, clusterId: c.id, members: c.members, campaign, heirs, links: summarise(c) };
   });
 }

@@ -40,9 +40,11 @@ export interface FitResult {
  * kind of writing (a source no model trained on). Each pool's rows are split in two by a hash of
  * the text: one half trains, the other makes the calibration traffic, shaped like the scenario's
  * organic customers. Then for each organic pool in turn a model trained on the training half of
- * every other pool scores that traffic (leave one source out), and every account's evidence under
- * every fold joins the reference. Scoring the training data instead would put every organic
- * account near zero and the thresholds far too low.
+ * every other pool scores that traffic (leave one source out), and each account enters the
+ * reference with its highest evidence over the folds: as if the source it writes most unusually
+ * in were new. Pooling the folds instead would dilute the one fold that matters for an account
+ * among all the others, more so the more sources there are; and scoring the training data would
+ * put every organic account near zero and the thresholds far too low.
  */
 export async function fitDetector(input: FitInput): Promise<FitResult> {
   const log = input.log ?? (() => {});
@@ -59,18 +61,19 @@ export async function fitDetector(input: FitInput): Promise<FitResult> {
     await makeTraffic({ tool: input.tool, scenario, pools: path.dirname(scenario), outDir: out, seed: input.seed });
     const traffic = await input.classify(await readSamples(path.join(out, 'traffic.jsonl')));
     const archetype = new Map((await readLabels(out)).map((l) => [l.accountId, l.archetype]));
-    const reference: number[] = [];
+    const worst = new Map<string, number>();
     for (const [f, pool] of organicPools.entries()) {
       const { model } = trainPromptModel(examples((name, r) => name !== pool && half(r, true)), { version: `without-${pool}`, trainedOn: '', command: '' });
       const nats = evidenceOf(traffic, { model, params: input.params });
       const top = [...nats].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([id, x]) => `${archetype.get(id)} ${x.toFixed(1)}`);
       log(`calibration ${f + 1}/${organicPools.length}: ${nats.size} organic accounts, ${pool} unseen; highest: ${top.join(', ')}`);
-      reference.push(...nats.values());
+      for (const [id, x] of nats) worst.set(id, Math.max(worst.get(id) ?? 0, x));
     }
+    const reference = [...worst.values()];
     const { file, model } = trainPromptModel(examples(() => true), { version: input.version, trainedOn: input.trainedOn, command: input.command });
     const calibration = calibrate(reference, {
       id: `${input.version}-organic-unseen`,
-      source: `${archetype.size} organic accounts of held-out prompts, each scored ${organicPools.length} times by models that never saw one of the ${organicPools.length} organic sources (seed ${input.seed})`,
+      source: `${reference.length} organic accounts of held-out prompts, each at its highest evidence under ${organicPools.length} models that each never saw one of the ${organicPools.length} organic sources (seed ${input.seed})`,
       targets: input.params.calibration,
     });
     return { file, model, calibration };

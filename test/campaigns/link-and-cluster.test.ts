@@ -30,7 +30,7 @@ describe('linkAccounts and clusterAccounts', () => {
     expect(clusters[0]!.edges[0]!.reasons[0]).toMatchObject({ kind: 'template', key: '$think step by step.', accountsWithKey: 6 });
   });
 
-  it('links accounts that send the same items, found through the index', () => {
+  it('finds accounts that send the same items through the index, as evidence too weak to link alone', () => {
     const items = [0, 1, 2, 3, 4, 5].map((i) => vectorFor(10_000 + i));
     const ps = [
       ...items.map((v, i) => prompt('a', `item ${i}`, { vector: v })),
@@ -40,7 +40,9 @@ describe('linkAccounts and clusterAccounts', () => {
     const edges = linkAccounts(ps, index());
     const ab = edges.find((e) => e.a === 'a' && e.b === 'b');
     expect(ab?.reasons.map((r) => r.kind)).toContain('near-duplicate');
-    expect(ab!.weight).toBeGreaterThan(THRESHOLD);
+    // Six items each, all shared: 6/6 of the account, shrunk by 6/(6+2).
+    expect(ab!.weight).toBeCloseTo(0.75);
+    expect(ab!.weight).toBeLessThan(THRESHOLD);
     expect(edges.some((e) => e.a === 'c' || e.b === 'c')).toBe(false);
   });
 

@@ -25,6 +25,13 @@ describe('infrastructureKeys', () => {
     expect(keys).toContain(`signupHour:${Math.floor(Date.parse('2026-05-01T12:00:00Z') / 3600000)}`);
     expect(keys.some((k) => k.startsWith('userAgent'))).toBe(false);
   });
+  it('marks a signup wave: the signup hour and the client together, in two offset buckets', () => {
+    const at = (iso: string) => infrastructureKeys({ signupTs: iso, userAgent: 'OpenAI/Python 1.51.0' }).filter((k) => k.startsWith('signupWave'));
+    const hour = Math.floor(Date.parse('2026-05-01T12:00:00Z') / 3600000);
+    expect(at('2026-05-01T12:34:00Z')).toEqual([`signupWave:${hour}|openai/python 1.51.0`, `signupWave:${hour + 1}+|openai/python 1.51.0`]);
+    // 12:55 and 13:05 fall in different hours but one offset bucket.
+    expect(at('2026-05-01T12:55:00Z').filter((k) => at('2026-05-01T13:05:00Z').includes(k))).toHaveLength(1);
+  });
   it('gives nothing without metadata', () => {
     expect(infrastructureKeys(undefined)).toEqual([]);
   });
