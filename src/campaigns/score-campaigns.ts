@@ -30,14 +30,17 @@ const TOP_LINKS = 8;
 /**
  * Pools each cluster's members into one profile and scores it like an account. A member whose own
  * traffic is a single-template job (a benchmark run, a batch job) stays out of the pool and keeps
- * its templated-job excuse, unless the template is what links it to the others: a wrapper a whole
+ * its templated-job excuse, unless it shares its template with more accounts than a handful of
+ * customers running one public harness would be (`templatedJob.maxAccounts`): a wrapper a whole
  * fleet shares is no customer's harness, but a team whose members run a public benchmark is still
  * a team of customers.
  */
 export function scoreCampaigns(clusters: readonly Cluster[], profiles: ReadonlyMap<string, Profile>, detector: Detector): CampaignScore[] {
   const { inheritMinNats } = detector.params.linking;
+  const { maxAccounts } = detector.params.templatedJob;
   return clusters.map((c) => {
-    const templateLinked = new Set(c.edges.filter((e) => e.reasons.some((r) => r.kind === 'template')).flatMap((e) => [e.a, e.b]));
+    const fleetTemplate = (e: Cluster['edges'][number]) => e.reasons.some((r) => r.kind === 'template' && r.accountsWithKey > maxAccounts);
+    const templateLinked = new Set(c.edges.filter(fleetTemplate).flatMap((e) => [e.a, e.b]));
     const accounts = (m: string) => (templateLinked.has(m) ? c.members.length : 1);
     const own = new Map(c.members.map((m) => [m, scoreProfile(profiles.get(m) ?? emptyProfile(), detector, accounts(m)).evidence]));
     let pooled: Profile | undefined;

@@ -1,6 +1,10 @@
 import type { Profile } from './profile.js';
 
-/** Raw, interpretable per-account measurements; the score maps a subset of them to evidence. */
+/**
+ * Interpretable per-account measurements of how an account behaves. Only `templateShare` enters the
+ * score (the templated-job rule); the rest are reported to analysts beside the evidence: organic
+ * apps are as round-the-clock and regular as any fleet, so none of them condemns an account.
+ */
 export interface FeatureValues {
   prompts: number;
   /** exp(entropy) of the sub-area histogram: how many sub-areas the account effectively covers. */
@@ -11,14 +15,6 @@ export interface FeatureValues {
   highValueShare: number;
   /** exp(entropy) over high-value areas (software, agentic, maths, reasoning): 1 to 4. */
   highValueBreadth: number;
-  taskShare: number;
-  conversationalShare: number;
-  highValueTaskShare: number;
-  /** Share of prompts that are high-value tasks outside the account's main high-value area. */
-  taskBreadthShare: number;
-  /** exp(entropy) over high-value areas of the task-style high-value prompts. */
-  taskBreadth: number;
-  elicitShare: number;
   /** Share of skeleton-eligible prompts that share the most common skeleton. */
   templateShare: number;
   peak24h: number;
@@ -34,7 +30,6 @@ export function computeFeatures(p: Profile): FeatureValues {
   const sub = entropy(Object.values(p.subAreas));
   const distinct = Object.keys(p.subAreas).length;
   const topSkeleton = Math.max(0, ...Object.values(p.skeletons));
-  const tasks = Object.values(p.highValueTasksByArea);
   const gapMean = p.gaps.count ? p.gaps.sum / p.gaps.count : 0;
   return {
     prompts: p.n,
@@ -43,12 +38,6 @@ export function computeFeatures(p: Profile): FeatureValues {
     distinctSubAreas: distinct,
     highValueShare: p.highValue / n,
     highValueBreadth: Math.exp(entropy(Object.values(p.highValueByArea))),
-    taskShare: p.task / n,
-    conversationalShare: p.conversational / n,
-    highValueTaskShare: sum(tasks) / n,
-    taskBreadthShare: (sum(tasks) - Math.max(0, ...tasks)) / n,
-    taskBreadth: Math.exp(entropy(tasks)),
-    elicitShare: p.elicit / n,
     templateShare: p.skeletonEligible ? Math.min(1, topSkeleton / p.skeletonEligible) : 0,
     peak24h: p.peak24h,
     activeDays: p.firstTs === null || p.lastTs === null ? 0 : (p.lastTs - p.firstTs) / 864e5,
@@ -63,8 +52,4 @@ export function entropy(counts: readonly number[]): number {
   let h = 0;
   for (const c of counts) if (c > 0) h -= (c / total) * Math.log(c / total);
   return h;
-}
-
-function sum(xs: readonly number[]): number {
-  return xs.reduce((a, b) => a + b, 0);
 }

@@ -1,6 +1,6 @@
 import type { Classification } from './classifier.js';
 import { addToMixture, emptyMixture, mergeMixtures } from './curriculum-evidence.js';
-import { elicitsReasoning, promptStyle, skeletonKeys } from './text-cues.js';
+import { skeletonKeys } from './text-cues.js';
 
 /** A prompt after embedding and classification, as the profile consumes it. */
 export interface ClassifiedPrompt extends Classification {
@@ -54,11 +54,6 @@ export interface Profile {
   highValue: number;
   /** High-value prompts per area: the breadth of what a curriculum sweeps. */
   highValueByArea: Record<string, number>;
-  /** High-value prompts phrased as self-contained tasks, per area. */
-  highValueTasksByArea: Record<string, number>;
-  task: number;
-  conversational: number;
-  elicit: number;
   /** Prompts that carry a template skeleton (text-cues.ts). */
   skeletonEligible: number;
   /** Misra-Gries summary of skeleton keys: counts are lower bounds, within `n / SKETCH_SIZE`. */
@@ -92,10 +87,6 @@ export function emptyProfile(): Profile {
     subAreas: {},
     highValue: 0,
     highValueByArea: {},
-    highValueTasksByArea: {},
-    task: 0,
-    conversational: 0,
-    elicit: 0,
     skeletonEligible: 0,
     skeletons: {},
     hourOfDay: new Array<number>(24).fill(0),
@@ -115,7 +106,6 @@ export function addPrompt(profile: Profile, p: ClassifiedPrompt, evidence: Promp
 
 /** `addPrompt` in place, for a caller that owns the profile object (a scan over many prompts). */
 export function countPrompt(out: Profile, p: ClassifiedPrompt, { llr, explain }: PromptEvidence): void {
-  const style = promptStyle(p.text);
   out.n++;
   addToMixture(out.mix, llr);
   if (llr > 0) {
@@ -128,10 +118,6 @@ export function countPrompt(out: Profile, p: ClassifiedPrompt, { llr, explain }:
     out.highValue++;
     out.highValueByArea[p.area] = (out.highValueByArea[p.area] ?? 0) + 1;
   }
-  if (style === 'task') out.task++;
-  if (style === 'conversational') out.conversational++;
-  if (p.highValue && style === 'task') out.highValueTasksByArea[p.area] = (out.highValueTasksByArea[p.area] ?? 0) + 1;
-  if (elicitsReasoning(p.text)) out.elicit++;
   const keys = skeletonKeys(p.text);
   if (keys.length) out.skeletonEligible++;
   for (const k of keys) sketchAdd(out.skeletons, k, 1);
@@ -166,10 +152,6 @@ export function mergeProfiles(a: Profile, b: Profile): Profile {
   out.subAreas = addRecords(a.subAreas, b.subAreas);
   out.highValue = a.highValue + b.highValue;
   out.highValueByArea = addRecords(a.highValueByArea, b.highValueByArea);
-  out.highValueTasksByArea = addRecords(a.highValueTasksByArea, b.highValueTasksByArea);
-  out.task = a.task + b.task;
-  out.conversational = a.conversational + b.conversational;
-  out.elicit = a.elicit + b.elicit;
   out.skeletonEligible = a.skeletonEligible + b.skeletonEligible;
   out.skeletons = { ...a.skeletons };
   for (const [k, c] of Object.entries(b.skeletons)) sketchAdd(out.skeletons, k, c);

@@ -1,7 +1,7 @@
 import { organicExceedance, scoreOf, type Calibration } from './calibration.js';
 import { fitMixture } from './curriculum-evidence.js';
 import type { Detector } from './detector.js';
-import { computeFeatures } from './features.js';
+import { computeFeatures, type FeatureValues } from './features.js';
 import type { CurriculumPrompt, Profile } from './profile.js';
 
 export type Tier = 'none' | 'watch' | 'review' | 'block';
@@ -24,6 +24,8 @@ export interface Evidence {
   /** How much of the evidence the templated-job rule took away (0 to 1). */
   templatedJobDiscount: number;
   topSubAreas: { subArea: string; share: number }[];
+  /** How the account behaves (timing, coverage): shown to analysts, not in the score. */
+  behaviour: Omit<FeatureValues, 'prompts'>;
   /** The most curriculum-like prompts, with why. */
   topPrompts: (CurriculumPrompt & { likelihoodRatio: number })[];
   examplePromptIds: string[];
@@ -46,7 +48,8 @@ export interface AccountScore {
 export function scoreProfile(profile: Profile, d: Detector, accounts = 1): AccountScore {
   const { params, calibration } = d;
   const fit = fitMixture(profile.mix, params.organicTolerance);
-  const { templateShare } = computeFeatures(profile);
+  const { prompts: _, ...behaviour } = computeFeatures(profile);
+  const { templateShare } = behaviour;
   const job = params.templatedJob;
   const discount = accounts <= job.maxAccounts ? clamp01((templateShare - job.from) / (job.to - job.from)) : 0;
   const nats = profile.n === 0 ? 0 : fit.nats * (1 - discount);
@@ -66,6 +69,7 @@ export function scoreProfile(profile: Profile, d: Detector, accounts = 1): Accou
       .sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))
       .slice(0, 5)
       .map(([subArea, c]) => ({ subArea, share: round(c / total) })),
+    behaviour: Object.fromEntries(Object.entries(behaviour).map(([k, v]) => [k, round(v)])) as Evidence['behaviour'],
     topPrompts: profile.top.map((p) => ({ ...p, likelihoodRatio: Math.round(Math.exp(p.llr) * 10) / 10 })),
     examplePromptIds: profile.examples.map((e) => e.promptId),
     calibration: calibration.id,

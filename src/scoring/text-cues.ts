@@ -1,54 +1,8 @@
 /**
- * Per-prompt lexical signals. They are deliberately phrase-level and language-agnostic about the
- * content: they describe how a prompt asks, not what it asks about (that is the classifier's job).
+ * Template skeletons: what a harness or an operator's wrapper writes around every item, whatever the
+ * item. A single-template account is a benchmark run or a batch job (score.ts), and a campaign's
+ * members may share one (campaigns/prompt-keys.ts has the linking twin).
  */
-
-// Requests to expose the reasoning, not just the answer: the distiller wants the trace.
-const ELICIT = new RegExp(
-  [
-    String.raw`step[- ]by[- ]step`,
-    String.raw`chain[- ]of[- ]thoughts?`,
-    String.raw`\b(show|explain|walk (me )?through|describe|outline|detail)\b[^.?!\n]{0,30}\b(reasoning|thought process|thinking|work(ings)?|steps|rationale|derivation)\b`,
-    String.raw`\bexplain each (step|line|part)\b`,
-    String.raw`\b(think|reason) (carefully|aloud|out loud|through)\b`,
-    String.raw`\blet'?s think\b`,
-    String.raw`\bbefore (giving|writing|stating|you give)\b[^.?!\n]{0,20}\b(final )?answer\b`,
-    String.raw`\bthen give the final answer\b`,
-    String.raw`\bjustify (your|each|the) (answer|score|choice|decision)\b`,
-    String.raw`\b(rubric|grading criteria)\b`,
-    String.raw`\b(grade|score|rate) (this|the following|each|both)\b[^.?!\n]{0,40}\b(scale|rubric|criteri|points?|out of)\b`,
-    String.raw`\bwell[- ]commented\b`,
-  ].join('|'),
-  'i',
-);
-
-export function elicitsReasoning(text: string): boolean {
-  return ELICIT.test(text);
-}
-
-// A self-contained task opens with an instruction verb (or "Given ..."): it carries everything needed
-// to answer, the shape of instruction-tuning data. Organic prompts more often lead with context,
-// a greeting, a first-person situation, or are bare search queries.
-const TASK_OPENER =
-  /^\s*(?:please\s+)?(?:write|create|implement|generate|compose|construct|develop|design|build|make|code|program|compute|calculate|solve|find|determine|evaluate|prove|show that|derive|simplify|classify|categori[sz]e|identify|extract|convert|rewrite|edit|translate|summari[sz]e|list|name|describe|explain|compare|analy[sz]e|suggest|recommend|provide|produce|output|return|give|predict|estimate|sort|count|check|verify|fix|debug|refactor|optimi[sz]e|complete|fill in|formulate|outline|propose|select|choose|rank|rearrange|reverse|remove|replace|insert|add|delete|get|retrieve|fetch|search|look up|plan|schedule|book|use|apply|given|consider|assume|suppose|let|define)\b/i;
-// A problem statement: several sentences of set-up, then a question (word problems, scenario tasks).
-const PROBLEM = /^[^?]{30,}[.!:]\s+[^?]*\?\s*$/s;
-const CODE = /```|^\s*(?:def |class |import |from \S+ import|#include|function\s*\w*\(|public |SELECT\s)/m;
-// Conversation markers: the user talks about themselves or to the assistant, not a task spec.
-const CONVERSATIONAL =
-  /^\s*(?:hi|hello|hey|thanks|thank you|ok|okay|so|well|yes|no|lol|i|i'm|im|i've|my|me|we're|do you|are you|can you|could you|would you|will you|what do you|have you|tell me about yourself)\b|\b(?:you said|your (?:last|previous) (?:answer|message)|as you (?:said|mentioned)|earlier you)\b/i;
-
-// Instruction data is edited text: a finished sentence, or an instruction followed by its input.
-// Search-box and forum-title phrasing ("convert list to dict python") usually stops without one.
-const FINISHED = /[.!?:;)\]"'`]\s*$|\n/;
-
-export type PromptStyle = 'task' | 'conversational' | 'query';
-
-export function promptStyle(text: string): PromptStyle {
-  if (CONVERSATIONAL.test(text)) return 'conversational';
-  if ((TASK_OPENER.test(text) && FINISHED.test(text)) || PROBLEM.test(text) || CODE.test(text)) return 'task';
-  return 'query';
-}
 
 /** Tokens of a one-line prompt's opening and closing that a template would fix. */
 const SKELETON_TOKENS = 5;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { accountVerdict, scoreCampaigns } from '../../src/campaigns/score-campaigns.js';
+import type { Cluster } from '../../src/campaigns/types.js';
 import { calibrate } from '../../src/scoring/calibration.js';
 import { countWith } from '../../src/scoring/detector.js';
 import { emptyProfile, type Profile } from '../../src/scoring/profile.js';
@@ -46,13 +47,16 @@ describe('scoreCampaigns', () => {
 describe('scoreCampaigns and templated jobs', () => {
   const harness = (n: number, from = 0) => tasks(n, from).map((t) => `Question: ${t}\nAnswer:`);
   it('keeps a benchmark run inside an organic team out of the pool: the team is no campaign', () => {
-    const team = { id: 'cmp_team', members: ['a', 'b', 'c', 'd', 'e', 'f', 'g'], edges: ['b', 'c', 'd', 'e', 'f', 'g'].map((x) => ({ a: 'a', b: x, weight: 5, reasons: [{ kind: 'infrastructure' as const, key: 'paymentFingerprint:team-card', weight: 5, accountsWithKey: 7, examplePromptIds: [] }] })) };
-    const profiles = new Map([['a', profileOf(harness(200))], ...['b', 'c', 'd', 'e', 'f', 'g'].map((m) => [m, profileOf(chat(20))] as const)]);
+    const team: Cluster = { id: 'cmp_team', members: ['a', 'b', 'c', 'd', 'e', 'f', 'g'], edges: ['b', 'c', 'd', 'e', 'f', 'g'].map((x) => ({ a: 'a', b: x, weight: 5, reasons: [{ kind: 'infrastructure' as const, key: 'paymentFingerprint:team-card', weight: 5, accountsWithKey: 7, examplePromptIds: [] }] })) };
+    const profiles = new Map([['a', profileOf(harness(200))], ['b', profileOf(harness(200, 500))], ...['c', 'd', 'e', 'f', 'g'].map((m) => [m, profileOf(chat(20))] as const)]);
+    // The two benchmark runners share their harness template too.
+    team.edges.push({ a: 'a', b: 'b', weight: 2, reasons: [{ ...link, accountsWithKey: 2 }] });
     expect(scoreCampaigns([team], profiles, detector)[0]).toMatchObject({ campaign: false, heirs: [] });
   });
   it('gives no excuse to a wrapper a fleet shares', () => {
     const members = Array.from({ length: 8 }, (_, i) => `f${i}`);
-    const fleet = { id: 'cmp_fleet', members, edges: members.slice(1).map((x) => ({ a: 'f0', b: x, weight: 2, reasons: [link] })) };
+    const wrapper = { ...link, accountsWithKey: members.length };
+    const fleet = { id: 'cmp_fleet', members, edges: members.slice(1).map((x) => ({ a: 'f0', b: x, weight: 2, reasons: [wrapper] })) };
     const profiles = new Map(members.map((m, i) => [m, profileOf(harness(6, i * 10))] as const));
     const [c] = scoreCampaigns([fleet], profiles, detector);
     expect(c).toMatchObject({ campaign: true });

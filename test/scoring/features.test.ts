@@ -22,7 +22,7 @@ describe('features', () => {
     expect(skewed.subAreaEvenness).toBeLessThan(1);
   });
 
-  it('high-value share, breadth and task phrasing', () => {
+  it('high-value share and breadth', () => {
     const f = features([
       prompt('Write a function that reverses a list.', 'swe.python', T0),
       prompt('Solve for x: 2x + 3 = 9.', 'math.algebra_calculus', T0 + 1),
@@ -31,19 +31,6 @@ describe('features', () => {
     ]);
     expect(f.highValueShare).toBeCloseTo(0.75);
     expect(f.highValueBreadth).toBeCloseTo(3);
-    expect(f.highValueTaskShare).toBeCloseTo(0.75);
-    expect(f.taskBreadth).toBeCloseTo(3);
-    expect(f.taskShare).toBeCloseTo(0.75);
-    expect(f.conversationalShare).toBeCloseTo(0.25);
-    expect(f.taskBreadthShare).toBeCloseTo(0.5);
-  });
-
-  it('elicitation share', () => {
-    const f = features([
-      prompt('Sort this list. Think step by step.', 'swe.python', T0),
-      prompt('Sort this list.', 'swe.python', T0 + 1),
-    ]);
-    expect(f.elicitShare).toBeCloseTo(0.5);
   });
 
   it('template share: one skeleton filled many ways', () => {

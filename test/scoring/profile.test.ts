@@ -23,9 +23,6 @@ describe('profile', () => {
     expect(p.subAreas).toEqual({ 'swe.python': 2, 'math.word_problems': 1, 'chat.smalltalk': 1 });
     expect(p.highValue).toBe(3);
     expect(p.highValueByArea).toEqual({ swe: 2, math: 1 });
-    expect(p.highValueTasksByArea).toEqual({ swe: 2, math: 1 });
-    expect(p.conversational).toBe(1);
-    expect(p.elicit).toBe(1);
     expect(p.firstTs).toBe(T0);
     expect(p.lastTs).toBe(T0 + 3 * HOUR);
     expect(p.hourOfDay.reduce((a, b) => a + b, 0)).toBe(4);

@@ -1,38 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { elicitsReasoning, promptStyle, skeletonKeys } from '../../src/scoring/text-cues.js';
-
-describe('elicitsReasoning', () => {
-  it.each([
-    'Solve it. Think step by step.',
-    'Show your full chain of thought before answering.',
-    'Explain your reasoning in detail, then give the final answer.',
-    'Walk me through your thought process.',
-    'Grade this answer using the rubric below.',
-    'Give a well-commented solution.',
-  ])('flags %j', (t) => expect(elicitsReasoning(t)).toBe(true));
-  it.each(['What is the capital of France?', 'Write a step function for the physics engine.', 'show me the way to the station'])(
-    'does not flag %j',
-    (t) => expect(elicitsReasoning(t)).toBe(false),
-  );
-});
-
-describe('promptStyle', () => {
-  it('recognises self-contained tasks', () => {
-    expect(promptStyle('Write a function that reverses a string.')).toBe('task');
-    expect(promptStyle('Given an array of integers, return the largest.')).toBe('task');
-    expect(promptStyle('Sam has 3 apples and buys 5 more at the market on Sunday morning before lunch. How many does he have?')).toBe('task');
-    expect(promptStyle('def f(x):\n    return x')).toBe('task');
-  });
-  it('recognises conversation', () => {
-    expect(promptStyle("I'm planning a trip to Rome, any tips?")).toBe('conversational');
-    expect(promptStyle('Can you help me with my homework?')).toBe('conversational');
-    expect(promptStyle('hi there')).toBe('conversational');
-  });
-  it('calls everything else a query', () => {
-    expect(promptStyle('who won the world cup in 2010')).toBe('query');
-    expect(promptStyle('How to merge two dicts in python')).toBe('query');
-  });
-});
+import { skeletonKeys } from '../../src/scoring/text-cues.js';
 
 describe('skeletonKeys', () => {
   it('maps filled-in copies of a template to the same keys', () => {
@@ -49,5 +16,11 @@ describe('skeletonKeys', () => {
       skeletonKeys('Compute 99 plus 7 and then print the result to the console please'),
     );
     expect(skeletonKeys('who wrote hamlet')).toEqual([]);
+  });
+  it('takes the first and last line of a multi-line prompt: a harness around the item', () => {
+    const a = skeletonKeys('[BEGIN TASK]\nWrite a function to add 2 numbers.\n[END TASK]');
+    const b = skeletonKeys('[BEGIN TASK]\nCount the vowels in a string.\n[END TASK]');
+    expect(a).toEqual(['^[begin task]', '$[end task]']);
+    expect(b).toEqual(a);
   });
 });
