@@ -7,7 +7,7 @@ import type { DetectionParams } from '../scoring/detection-params.js';
 import { scoreProfile } from '../scoring/score.js';
 import { buildProfiles, type ClassifiedTraffic } from '../scoring/traffic.js';
 import { hash } from '../scoring/prompt-features.js';
-import { trainPromptModel, type PromptModel, type PromptModelFile, type TrainingExample } from '../scoring/prompt-model.js';
+import { memoisedFeatures, trainPromptModel, withFeatures, type PromptModel, type PromptModelFile, type TrainingExample } from '../scoring/prompt-model.js';
 import { readSamples } from '../cli/jsonl.js';
 import { makeTraffic, readLabels } from './traffic-files.js';
 import { writeOrganicOnly, type PoolRow, type Pools, type Scenario } from './pools.js';
@@ -35,6 +35,13 @@ export interface FitResult {
 }
 
 /**
+ * The calibration traffic is this many times the scenario's organic customers. With a 0.5% review
+ * target at 90% confidence, a reference of ~700 accounts allows no exceedance at all (the single
+ * most unusual account sets the bar); ~2,800 allow about eight, so one odd account no longer does.
+ */
+const CALIBRATION_SCALE = 4;
+
+/**
  * Trains the prompt model on every pool row, and calibrates it on organic traffic it never saw, in
  * the way a deployment meets it: new people (items no model trained on) and, now and then, a new
  * kind of writing (a source no model trained on). Each pool's rows are split in two by a hash of
@@ -58,19 +65,21 @@ export async function fitDetector(input: FitInput): Promise<FitResult> {
     const scenario = await writeOrganicOnly(input.scenario, held, path.join(dir, 'pools'));
     if (!scenario) throw new Error('no organic pool large enough to calibrate on');
     const out = path.join(dir, 'traffic');
-    await makeTraffic({ tool: input.tool, scenario, pools: path.dirname(scenario), outDir: out, seed: input.seed });
+    await makeTraffic({ tool: input.tool, scenario, pools: path.dirname(scenario), outDir: out, seed: input.seed, scale: CALIBRATION_SCALE });
     const traffic = await input.classify(await readSamples(path.join(out, 'traffic.jsonl')));
     const archetype = new Map((await readLabels(out)).map((l) => [l.accountId, l.archetype]));
+    // Fifteen folds featurise the same texts fifteen times over: once is enough.
+    const featuresOf = memoisedFeatures();
     const worst = new Map<string, number>();
     for (const [f, pool] of organicPools.entries()) {
-      const { model } = trainPromptModel(examples((name, r) => name !== pool && half(r, true)), { version: `without-${pool}`, trainedOn: '', command: '' });
-      const nats = evidenceOf(traffic, { model, params: input.params });
+      const { model } = trainPromptModel(examples((name, r) => name !== pool && half(r, true)), { version: `without-${pool}`, trainedOn: '', command: '' }, { featuresOf });
+      const nats = evidenceOf(traffic, { model: withFeatures(model, featuresOf), params: input.params });
       const top = [...nats].sort((a, b) => b[1] - a[1]).slice(0, 3).map(([id, x]) => `${archetype.get(id)} ${x.toFixed(1)}`);
       log(`calibration ${f + 1}/${organicPools.length}: ${nats.size} organic accounts, ${pool} unseen; highest: ${top.join(', ')}`);
       for (const [id, x] of nats) worst.set(id, Math.max(worst.get(id) ?? 0, x));
     }
     const reference = [...worst.values()];
-    const { file, model } = trainPromptModel(examples(() => true), { version: input.version, trainedOn: input.trainedOn, command: input.command });
+    const { file, model } = trainPromptModel(examples(() => true), { version: input.version, trainedOn: input.trainedOn, command: input.command }, { featuresOf });
     const calibration = calibrate(reference, {
       id: `${input.version}-organic-unseen`,
       source: `${reference.length} organic accounts of held-out prompts, each at its highest evidence under ${organicPools.length} models that each never saw one of the ${organicPools.length} organic sources (seed ${input.seed})`,

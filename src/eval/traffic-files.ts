@@ -14,9 +14,10 @@ export interface TrafficLabel {
 }
 
 /** Builds labeled traffic with ../shared/tools/make-traffic.mjs into `outDir`. */
-export async function makeTraffic(opts: { tool: string; scenario: string; pools: string; outDir: string; seed?: number }): Promise<void> {
+export async function makeTraffic(opts: { tool: string; scenario: string; pools: string; outDir: string; seed?: number; scale?: number }): Promise<void> {
   const args = [opts.tool, '--scenario', opts.scenario, '--pools', opts.pools, '--out', opts.outDir];
   if (opts.seed !== undefined) args.push('--seed', String(opts.seed));
+  if (opts.scale !== undefined) args.push('--scale', String(opts.scale));
   await run(process.execPath, args, { maxBuffer: 16 << 20 });
 }
 

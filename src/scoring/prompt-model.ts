@@ -29,6 +29,21 @@ export interface PromptModel {
   explain(text: string, top?: number): string[];
 }
 
+/** `promptFeatures` remembered per text, for work that featurises the same texts many times. */
+export function memoisedFeatures(): (text: string) => SparseFeatures {
+  const memo = new Map<string, SparseFeatures>();
+  return (text) => {
+    let f = memo.get(text);
+    if (!f) memo.set(text, (f = promptFeatures(text)));
+    return f;
+  };
+}
+
+/** The same model reading features from `featuresOf` (a cache) instead of computing them. */
+export function withFeatures(model: PromptModel, featuresOf: (text: string) => SparseFeatures): PromptModel {
+  return { ...model, llr: (text) => model.llrOf(featuresOf(text)) };
+}
+
 export function promptModelFrom(file: PromptModelFile): PromptModel {
   const w = new Float32Array(1 << FEATURE_BITS);
   for (const [i, x] of file.weights) w[i] = x;
@@ -68,9 +83,11 @@ export interface TrainOptions {
   l2: number;
   learningRate: number;
   seed: number;
+  /** Where features come from: a cache when the same texts train several models. */
+  featuresOf: (text: string) => SparseFeatures;
 }
 
-export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { epochs: 6, l2: 1e-5, learningRate: 0.2, seed: 1 };
+export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { epochs: 6, l2: 1e-5, learningRate: 0.2, seed: 1, featuresOf: promptFeatures };
 
 /**
  * AdaGrad logistic regression with L2, each class weighted to half the total and each source an
@@ -83,7 +100,7 @@ export function trainPromptModel(
   onEpoch: (epoch: number, loss: number) => void = () => {},
 ): { file: PromptModelFile; model: PromptModel } {
   const opt = { ...DEFAULT_TRAIN_OPTIONS, ...options };
-  const feats = examples.map((e) => promptFeatures(e.text));
+  const feats = examples.map((e) => opt.featuresOf(e.text));
   const weight = exampleWeights(examples);
   const w = new Float32Array(1 << FEATURE_BITS);
   const g2 = new Float32Array(1 << FEATURE_BITS).fill(1e-8);
