@@ -20,7 +20,7 @@ import { findCampaigns, LINK_INDEX_PARAMS, linkPromptsOf } from '../campaigns/fi
 import { mmdReference, mmdScores, pradaScores, volumeScores, type AccountVectors } from '../eval/baselines.js';
 import { fitDetector } from '../eval/fit-detector.js';
 import { promptsToFirstFlag } from '../eval/first-flag.js';
-import { readPools, readScenario, scenarioPools, writeOrganicOnly, type Pools } from '../eval/pools.js';
+import { readPools, readScenario, scenarioPools, uncalibratedArchetypes, writeOrganicOnly, type Pools } from '../eval/pools.js';
 import { scoreAccounts, type ScoreReport } from '../eval/score-accounts.js';
 import { makeTraffic, readLabels, type TrafficLabel } from '../eval/traffic-files.js';
 import { calibrate } from '../scoring/calibration.js';
@@ -114,6 +114,8 @@ async function runDirection(name: string, fitFile: string, scoredFile: string, w
     [...(await readPools(args.pools, [...scenarioPools(fitScenario)].sort()))].map(([k, rows]) => [k, rows.filter((r) => !scoredTexts.has(r.text))]),
   );
   const calibrationSeed = (seed ?? 0) + 1000;
+  // Calibration draws on half of each pool's rows: a pool the scored traffic nearly used up leaves its customers out of it.
+  const blind = uncalibratedArchetypes(fitScenario, pools);
   const t0 = Date.now();
   const fitted = await fitDetector({ classify: (s) => classifyTraffic(s, deps), pools, scenario: fitScenario, params, tool, seed: calibrationSeed, version: `eval-${path.basename(fitFile, '.json')}`, trainedOn: '', command: '', log });
   const detector: Detector = { model: fitted.model, params, calibration: fitted.calibration };
@@ -156,6 +158,7 @@ async function runDirection(name: string, fitFile: string, scoredFile: string, w
   const radar = reports[0]![1];
   out(`\nCampaign pairs (distill-radar): precision ${radar.campaignPairs?.precision.toFixed(4) ?? '-'}, recall ${radar.campaignPairs?.recall.toFixed(4) ?? '-'}.\n`);
   out(`Thresholds from ${fitted.calibration.organicAccounts} organic reference accounts (unseen sources, seed ${calibrationSeed}): review at ${fitted.calibration.nats.review.toFixed(2)} nats, block at ${fitted.calibration.nats.block.toFixed(2)}.\n`);
+  if (blind.length) out(`Organic archetypes neither trained nor calibrated on, their pools used up by the scored traffic: ${blind.join(', ')}.\n`);
   const own = (l: TrafficLabel) => ({ a: l.archetype, nats: verdicts.get(l.accountId)?.evidence.nats ?? 0 });
   const closest = (label: string, dir: 1 | -1) => labels.filter((l) => l.label === label).map(own).sort((x, y) => dir * (x.nats - y.nats)).slice(0, 6).map((x) => `${x.a} ${x.nats.toFixed(1)}`).join(', ');
   out(`Closest calls, own evidence in nats: highest organic ${closest('organic', -1)}; lowest extraction ${closest('extraction', 1)}.\n`);

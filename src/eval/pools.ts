@@ -47,7 +47,12 @@ export function scenarioPools(s: Scenario): Set<string> {
 }
 
 /** Pools too small to draw a calibration sample from are left out of it. */
-const MIN_POOL_ROWS = 50;
+export const MIN_POOL_ROWS = 50;
+
+/** Organic archetypes left with no pool to draw calibration traffic from (their texts all excluded). */
+export function uncalibratedArchetypes(s: Scenario, pools: Pools): string[] {
+  return s.organic.filter((g) => Object.keys(g.pools).every((k) => (pools.get(k)?.length ?? 0) < MIN_POOL_ROWS * 2)).map((g) => g.name);
+}
 
 /**
  * The scenario's organic customers only, drawing only on `pools` (rows per pool), written with
