@@ -47,7 +47,7 @@ export function scenarioPools(s: Scenario): Set<string> {
 }
 
 /** Pools too small to draw a calibration sample from are left out of it. */
-export const MIN_POOL_ROWS = 50;
+const MIN_POOL_ROWS = 50;
 
 /** Organic archetypes left with no pool to draw calibration traffic from (their texts all excluded). */
 export function uncalibratedArchetypes(s: Scenario, pools: Pools): string[] {

@@ -9,9 +9,10 @@
  *   evidence = max_π ℓ(π) − max_{π ≤ π0} ℓ(π)   (nats, ≥ 0)
  *
  * Why this shape: 80 curriculum items among 720 organic prompts (hidden-in-organic at 10%) add up
- * to strong evidence, because every one of them counts; while a big organic account whose prompts
- * now and then look like instruction data (the prompt model is wrong on some of them) is covered
- * by the tolerance π0, so its evidence does not grow with its volume as a plain sum would.
+ * to strong evidence, because every one of them counts, while every organic-looking prompt pulls
+ * the estimate of π down, so a big organic account with a few instruction-like prompts gains
+ * little. The shipped π0 is 0 (models/detection.json says why); a positive π0 would excuse a
+ * share of curriculum-like prompts in every account, at the price of the hidden 10%.
  *
  * ℓ is kept on a fixed grid of π, so it is a few additive numbers per account: mergeable (campaigns
  * pool members by adding them) and updated in O(grid) per prompt.

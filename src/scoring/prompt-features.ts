@@ -20,7 +20,7 @@ export interface SparseFeatures {
 const TOKEN = /\p{L}+|\d+|[^\s\p{L}\p{N}]/gu;
 
 /** Lower-cased word, number (folded to 0) and symbol tokens. */
-export function tokenize(text: string): string[] {
+function tokenize(text: string): string[] {
   return (text.toLowerCase().match(TOKEN) ?? []).map((t) => (t.charCodeAt(0) >= 48 && t.charCodeAt(0) <= 57 ? '0' : t));
 }
 
@@ -33,7 +33,7 @@ const count = (tokens: readonly string[], set: ReadonlySet<string>) => tokens.re
 const bucket = (n: number) => (n === 0 ? '0' : n === 1 ? '1' : n <= 3 ? '2-3' : '4+');
 
 /** Named shape features of a prompt: the readable part of the model, also used in explanations. */
-export function shapeFeatures(text: string, tokens: readonly string[]): string[] {
+function shapeFeatures(text: string, tokens: readonly string[]): string[] {
   const out: string[] = [];
   const trimmed = text.trim();
   const lines = trimmed.split('\n').filter((l) => l.trim()).length;

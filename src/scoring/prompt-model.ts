@@ -87,7 +87,7 @@ export interface TrainOptions {
   featuresOf: (text: string) => SparseFeatures;
 }
 
-export const DEFAULT_TRAIN_OPTIONS: TrainOptions = { epochs: 6, l2: 1e-5, learningRate: 0.2, seed: 1, featuresOf: promptFeatures };
+const DEFAULT_TRAIN_OPTIONS: TrainOptions = { epochs: 6, l2: 1e-5, learningRate: 0.2, seed: 1, featuresOf: promptFeatures };
 
 /**
  * AdaGrad logistic regression with L2, each class weighted to half the total and each source an

@@ -92,13 +92,14 @@ export const isFlagged = (tier: Tier) => tier === 'review' || tier === 'block';
 
 function summarise(e: Evidence, tolerance: number, c: Calibration): string {
   const pct = (x: number) => `${Math.round(x * 100)}%`;
+  const share = tolerance > 0 ? `more than ${pct(tolerance)} of the traffic` : 'any of the traffic';
   const parts = [
     `${e.curriculumLike} of ${e.prompts} prompts read more like instruction or benchmark data than like people's own requests; the most likely curriculum share is ${pct(e.curriculumShare)}.`,
   ];
   if (e.nats > 0) {
     const rarity = c.organicAccounts === 0 ? 'no organic calibration to compare with' : e.organicExceedance * c.organicAccounts < 1 ? `fewer than 1 in ${c.organicAccounts.toLocaleString('en-US')} organic reference accounts has as much` : `about 1 in ${Math.max(1, Math.round(1 / e.organicExceedance)).toLocaleString('en-US')} organic accounts has as much`;
-    parts.push(`Evidence that more than ${pct(tolerance)} is curriculum: ${e.nats.toFixed(1)} nats (likelihood ratio e^${e.nats.toFixed(1)}); ${rarity}.`);
-  } else parts.push(`No evidence that more than ${pct(tolerance)} is curriculum.`);
+    parts.push(`Evidence that ${share} is curriculum: ${e.nats.toFixed(1)} nats (likelihood ratio e^${e.nats.toFixed(1)}); ${rarity}.`);
+  } else parts.push(`No evidence that ${share} is curriculum.`);
   if (e.templatedJobDiscount > 0) parts.push(`One template writes ${pct(e.templateShare)} of the prompts, the mark of a benchmark run or batch job: evidence reduced by ${pct(e.templatedJobDiscount)}.`);
   return parts.join(' ');
 }
