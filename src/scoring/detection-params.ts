@@ -15,7 +15,7 @@ export const detectionParamsSchema = z
     minPrompts: param(z.number().int().min(1)),
     templatedJob: param(
       z
-        .object({ from: share, to: share, maxAccounts: z.number().int().min(1) })
+        .object({ from: share, to: share, minPrompts: z.number().int().min(1), maxAccounts: z.number().int().min(1) })
         .strict()
         .refine((t) => t.from < t.to, 'templatedJob.from must be below templatedJob.to'),
     ),
@@ -35,7 +35,7 @@ export interface DetectionParams {
   organicTolerance: number;
   highValueOnly: boolean;
   minPrompts: number;
-  templatedJob: { from: number; to: number; maxAccounts: number };
+  templatedJob: { from: number; to: number; minPrompts: number; maxAccounts: number };
   calibration: { watch: number; review: number; block: number; confidence: number; blockMarginNats: number };
   linking: { maxKeyShare: number; ubiquitousFrom: number; hintCap: number; threshold: number; inheritMinNats: number };
 }

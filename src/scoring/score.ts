@@ -51,7 +51,7 @@ export function scoreProfile(profile: Profile, d: Detector, accounts = 1): Accou
   const { prompts: _, ...behaviour } = computeFeatures(profile);
   const { templateShare } = behaviour;
   const job = params.templatedJob;
-  const discount = accounts <= job.maxAccounts ? clamp01((templateShare - job.from) / (job.to - job.from)) : 0;
+  const discount = accounts <= job.maxAccounts && profile.n >= job.minPrompts ? clamp01((templateShare - job.from) / (job.to - job.from)) : 0;
   const nats = profile.n === 0 ? 0 : fit.nats * (1 - discount);
   const score = scoreOf(nats, calibration);
   const exceedance = organicExceedance(nats, calibration);

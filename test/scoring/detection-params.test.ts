@@ -14,7 +14,7 @@ describe('detection parameters', () => {
     const { reason: _, ...bare } = shipped.llrClip;
     expect(detectionParamsSchema.safeParse({ ...shipped, llrClip: bare }).error?.issues[0]?.path).toEqual(['llrClip', 'reason']);
     expect(detectionParamsSchema.safeParse({ ...shipped, surprise: { value: 1, reason: 'a reason long enough to pass' } }).success).toBe(false);
-    const inverted = { ...shipped, templatedJob: { ...shipped.templatedJob, value: { from: 0.9, to: 0.7, maxAccounts: 5 } } };
+    const inverted = { ...shipped, templatedJob: { ...shipped.templatedJob, value: { from: 0.9, to: 0.7, minPrompts: 20, maxAccounts: 5 } } };
     expect(detectionParamsSchema.safeParse(inverted).error?.issues[0]?.message).toBe('templatedJob.from must be below templatedJob.to');
   });
 });

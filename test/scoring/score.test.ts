@@ -109,3 +109,12 @@ describe('calibrate', () => {
     for (let i = 1; i < xs.length; i++) expect(xs[i]!).toBeLessThan(xs[i - 1]!);
   });
 });
+
+describe('the templated-job rule', () => {
+  it('needs a harness-sized run: a handful of prompts is not a batch job', () => {
+    const few = scoreProfile(build(batchJob.slice(0, 3)), detector);
+    expect(few.evidence.templatedJobDiscount).toBe(0);
+    expect(few.evidence.nats).toBeGreaterThan(0);
+    expect(few.evidence.summary).not.toMatch(/batch job/);
+  });
+});
