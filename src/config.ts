@@ -60,6 +60,10 @@ const schema = z.object({
   TAXONOMY_FILE: z.string().default(path.join(repoRoot, 'models', 'taxonomy', 'taxonomy.json')),
   /** Tier thresholds from organic traffic (`npm run calibrate`). */
   CALIBRATION_FILE: z.string().default(path.join(repoRoot, 'models', 'calibration.json')),
+  /** The reporting provider named in shared STIX bundles. */
+  STIX_PROVIDER: z.string().min(1).default('distill-radar'),
+  /** HMAC key for payment fingerprints and template lines in shared indicators; without it they are left out. */
+  INDICATOR_SALT: z.string().min(16, 'INDICATOR_SALT must be at least 16 characters').optional(),
   /** The per-prompt curriculum model (`npm run train`). */
   PROMPT_MODEL_FILE: z.string().default(path.join(repoRoot, 'models', 'prompt-model.json')),
   /** Detection tunables, each with its reason. */

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { chitChat, curriculumPrompts } from './fixtures/curriculum.js';
 import { getJson, postSamples, serviceUnderTest } from './helpers/service.js';
 
-const { env, service } = await serviceUnderTest('campaigns', { SCORE_INTERVAL_MS: '200', CAMPAIGN_INTERVAL_MS: '300' });
+const { env, service } = await serviceUnderTest('campaigns', { SCORE_INTERVAL_MS: '200', CAMPAIGN_INTERVAL_MS: '300', INDICATOR_SALT: 'test-indicator-salt-0123', STIX_PROVIDER: 'Test Provider' });
 
 const t0 = Date.UTC(2026, 4, 1);
 // The operator's wrapper: the same first and last line around every curriculum item.
@@ -49,5 +49,16 @@ describe('live campaigns', () => {
     expect(raised.at(-1).data).toMatchObject({ to: summary.tier });
     expect(raised.every((e: { data: { size: number } }) => e.data.size <= 30)).toBe(true);
     expect((await getJson(`${service().url}/v1/campaigns/nope`)).status).toBe(404);
+
+    // The campaign as STIX 2.1 for other providers: the shared wrapper as a salted hash, never in the clear.
+    const res = await fetch(`${service().url}/v1/campaigns/${summary.clusterId}/indicators`);
+    expect(res.headers.get('content-type')).toContain('application/stix+json');
+    const bundle = (await res.json()) as { type: string; objects: { type: string; name?: string; pattern?: string }[] };
+    expect(bundle.type).toBe('bundle');
+    expect(bundle.objects.map((o) => o.type)).toEqual(expect.arrayContaining(['identity', 'campaign', 'indicator', 'relationship']));
+    expect(bundle.objects.find((o) => o.type === 'identity')!.name).toBe('Test Provider');
+    expect(bundle.objects.some((o) => o.pattern?.startsWith('[x-prompt-template:line_hmac_sha256'))).toBe(true);
+    expect(JSON.stringify(bundle)).not.toContain('dataset task');
+    expect((await getJson(`${service().url}/v1/campaigns/nope/indicators`)).status).toBe(404);
   });
 });

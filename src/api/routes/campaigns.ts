@@ -1,5 +1,6 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
+import { campaignBundle } from '../../campaigns/stix.js';
 import { NotFoundError } from '../../errors.js';
 import { requireScope } from '../auth.js';
 import { assertValid } from '../body.js';
@@ -39,5 +40,14 @@ export function campaignRoutes(router: Router, deps: Deps): void {
       }),
     );
     ctx.body = { ...campaign, members };
+  });
+
+  /** The campaign as STIX 2.1 indicators another provider can load (README "Sharing indicators"). */
+  router.get('/v1/campaigns/:clusterId/indicators', requireScope('detector', 'analyst'), async (ctx) => {
+    const campaign = await deps.campaigns.get(ctx.params.clusterId!);
+    if (!campaign) throw new NotFoundError(`campaign ${ctx.params.clusterId}`);
+    // Serialised here: koa would label an object body plain JSON.
+    ctx.body = JSON.stringify(campaignBundle(campaign, { provider: deps.config.STIX_PROVIDER, salt: deps.config.INDICATOR_SALT ?? null, now: new Date() }));
+    ctx.type = 'application/stix+json;version=2.1';
   });
 }
