@@ -42,4 +42,15 @@ describe('batch schema', () => {
     const body = JSON.parse('{"samples":[{"accountId":"a","promptId":"p","ts":1777777777000,"text":"t","metadata":{"__proto__":"x"}}]}');
     expect(firstIssue(body)).toMatch(/metadata.*__proto__.*not allowed/);
   });
+
+  it('checks the metadata fields it documents, and passes other keys through', () => {
+    const md = { model: 'model-a', inputTokens: 12, outputTokens: 300, signupTs: '2026-02-06T21:43:45.839Z', emailDomain: 'example.com', paymentFingerprint: 'card_bbdf44b82e33', ip: '2001:db8::1', asn: 64500, userAgent: 'OpenAI/Python 1.51.0', country: 'DE', team: 'blue' };
+    expect(firstIssue({ samples: [{ ...good, metadata: md }] })).toBe('ok');
+    expect(firstIssue({ samples: [{ ...good, metadata: { ...md, asn: 'AS64500' } }] })).toBe('samples.0.metadata.asn: metadata.asn must be an integer autonomous system number (or null)');
+    expect(firstIssue({ samples: [{ ...good, metadata: { ip: '999.1.1.1' } }] })).toBe('samples.0.metadata.ip: metadata.ip must be an IPv4 or IPv6 address (or null)');
+    expect(firstIssue({ samples: [{ ...good, metadata: { outputTokens: -3 } }] })).toMatch(/outputTokens must be an integer token count/);
+    expect(firstIssue({ samples: [{ ...good, metadata: { signupTs: 'yesterday' } }] })).toMatch(/signupTs must be an ISO-8601 time/);
+    expect(firstIssue({ samples: [{ ...good, metadata: { emailDomain: 'not a domain' } }] })).toMatch(/emailDomain must be a domain name/);
+    expect(firstIssue({ samples: [{ ...good, metadata: { country: 'Germany', ip: null } }] })).toMatch(/country must be an ISO 3166-1/);
+  });
 });

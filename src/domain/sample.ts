@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { z } from 'zod';
 
 /** A sampled prompt as the worker and the stores see it: timestamps normalised to epoch ms. */
@@ -70,6 +71,39 @@ const metadata = z
     ),
   );
 
+/**
+ * The metadata fields an abuse pipeline attaches and the detector reads (README "Ingest"): each is
+ * optional, but when present it must have its documented shape, so linking never keys on a value
+ * that only looks like one. Other keys pass as free-form scalars, as before.
+ */
+const count = (max: number) => (v: unknown) => typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
+const text = (max: number) => (v: unknown) => typeof v === 'string' && v.length > 0 && v.length <= max;
+const KNOWN_METADATA = new Map<string, { ok: (v: unknown) => boolean; what: string }>(Object.entries({
+  model: { ok: text(200), what: 'a model name of 1-200 characters' },
+  inputTokens: { ok: count(10_000_000), what: 'an integer token count from 0 to 10,000,000' },
+  outputTokens: { ok: count(10_000_000), what: 'an integer token count from 0 to 10,000,000' },
+  signupTs: {
+    ok: (v: unknown) => {
+      const ms = typeof v === 'number' && Number.isInteger(v) ? v : typeof v === 'string' && /^\d{4}-\d{2}-\d{2}T/.test(v) ? Date.parse(v) : NaN;
+      return Number.isFinite(ms) && ms >= MIN_TS && ms <= Date.now() + MAX_FUTURE_MS;
+    },
+    what: 'an ISO-8601 time or epoch milliseconds between 2000-01-01 and now + 1 day',
+  },
+  emailDomain: { ok: (v: unknown) => typeof v === 'string' && /^(?=.{1,253}$)[a-z0-9-]+(\.[a-z0-9-]+)+$/i.test(v), what: 'a domain name such as example.com' },
+  paymentFingerprint: { ok: text(200), what: 'an opaque fingerprint of 1-200 characters' },
+  ip: { ok: (v: unknown) => typeof v === 'string' && isIP(v) !== 0, what: 'an IPv4 or IPv6 address' },
+  asn: { ok: count(4_294_967_295), what: 'an integer autonomous system number' },
+  userAgent: { ok: text(1000), what: 'a user agent of 1-1000 characters' },
+  country: { ok: (v: unknown) => typeof v === 'string' && /^[A-Z]{2}$/.test(v), what: 'an ISO 3166-1 alpha-2 code such as DE' },
+}));
+
+const knownMetadata = (m: Record<string, unknown>, ctx: z.RefinementCtx) => {
+  for (const [k, v] of Object.entries(m)) {
+    const field = KNOWN_METADATA.get(k);
+    if (field && v !== null && !field.ok(v)) ctx.addIssue({ code: 'custom', path: [k], message: `metadata.${k} must be ${field.what} (or null)` });
+  }
+};
+
 export function sampleSchema(limits: SampleLimits) {
   return z
     .object({
@@ -82,7 +116,7 @@ export function sampleSchema(limits: SampleLimits) {
         .max(limits.maxTextChars, `text must be at most ${limits.maxTextChars} characters`)
         .refine((t) => !NUL.test(t), 'text must not contain NUL characters')
         .refine((t) => !LONE_SURROGATE.test(t), 'text must be valid Unicode (lone surrogate)'),
-      metadata: metadata.optional(),
+      metadata: metadata.superRefine(knownMetadata).optional(),
     }, { invalid_type_error: 'each sample must be an object' })
     .strict();
 }
