@@ -15,6 +15,7 @@ import { RedisAccountStore } from './stores/redis-account-store.js';
 import { RedisCampaignStore } from './stores/redis-campaign-store.js';
 import { readEvents } from './stores/event-relay.js';
 import { loadCalibration } from './scoring/calibration.js';
+import { loadDetectionParams } from './scoring/detection-params.js';
 
 export interface RunningService {
   /** The bound port (useful with PORT=0). */
@@ -94,6 +95,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
             redis,
             keys,
             calibration: await loadCalibration(config.CALIBRATION_FILE),
+            actionRules: (await loadDetectionParams(config.DETECTION_PARAMS_FILE)).actions,
             events: (after: string, limit: number) => readEvents(redis, keys, after, limit),
           },
         }

@@ -47,6 +47,8 @@ describe('live campaigns', () => {
     const raised = events.filter((e: { type: string }) => e.type === 'campaign.tier_raised');
     expect(raised.length).toBeGreaterThan(0);
     expect(raised.at(-1).data).toMatchObject({ to: summary.tier });
+    if (summary.tier === 'block') expect(raised.at(-1).data.actions.map((a: { action: string }) => a.action)).toContain('campaign_takedown');
+    expect(member.actions.map((a: { action: string }) => a.action)).toEqual(expect.arrayContaining(['review']));
     expect(raised.every((e: { data: { size: number } }) => e.data.size <= 30)).toBe(true);
     expect((await getJson(`${service().url}/v1/campaigns/nope`)).status).toBe(404);
 

@@ -59,7 +59,10 @@ describe('live account scores', () => {
     expect(listed.accounts.map((a: { accountId: string }) => a.accountId)).toContain('acct-x');
 
     const events = (await getJson(`${service.url}/v1/events`)).body.events;
-    expect(events.at(-1)).toMatchObject({ type: 'account.tier_raised', data: { accountId: 'acct-x', from: 'none', to: after.tier } });
+    expect(events.at(-1)).toMatchObject({ type: 'account.tier_raised', data: { accountId: 'acct-x', from: 'none', to: after.tier, summary: after.evidence.summary } });
+    // The event carries what the configured rules fire, with why; the account shows the same.
+    expect(events.at(-1).data.actions.map((a: { action: string }) => a.action)).toEqual(expect.arrayContaining(['rate_limit', 'review']));
+    expect(after.actions).toEqual(events.at(-1).data.actions);
 
     await vi.waitFor(() => expect(received.length).toBeGreaterThanOrEqual(2), { timeout: 15_000, interval: 100 });
     const delivery = received.at(-1)!;

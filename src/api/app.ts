@@ -10,6 +10,7 @@ import type { IndexFollower } from '../stores/index-follower.js';
 import type { RedisPromptStore } from '../stores/redis-prompt-store.js';
 import type { RedisAccountStore } from '../stores/redis-account-store.js';
 import type { StoredEvent } from '../stores/event-relay.js';
+import type { ActionRule } from '../scoring/actions.js';
 import type { Calibration } from '../scoring/calibration.js';
 import { accountRoutes } from './routes/accounts.js';
 import { adminRoutes } from './routes/admin.js';
@@ -48,6 +49,8 @@ export interface ApiDeps {
     redis: Redis;
     keys: RedisKeys;
     calibration: Calibration;
+    /** The configured action rules (models/detection.json), so accounts show what fires for them. */
+    actionRules: readonly ActionRule[];
     events(after: string, limit: number): Promise<StoredEvent[]>;
   };
 }

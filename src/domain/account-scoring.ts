@@ -1,4 +1,5 @@
 import { promptLinkKeys } from '../campaigns/prompt-keys.js';
+import { actionsFor, type FiredAction } from '../scoring/actions.js';
 import { countWith, type Detector } from '../scoring/detector.js';
 import type { Sample } from './sample.js';
 import { emptyProfile, type ClassifiedPrompt, type Profile } from '../scoring/profile.js';
@@ -23,6 +24,8 @@ export interface FoldResult {
   linkKeys: Record<string, number>;
   /** Set when the account moved up a tier: detectors are told about escalations only. */
   raised?: { from: Tier; to: Tier };
+  /** What the configured rules fire at the new tier, on its own evidence (carried on the event). */
+  actions: FiredAction[];
 }
 
 /** What scoring needs from storage; the Redis implementation lives in src/stores. */
@@ -44,7 +47,8 @@ export function foldPrompts(input: FoldInput, detector: Detector): FoldResult {
     for (const key of promptLinkKeys(p.text, p.metadata)) linkKeys[key] = (linkKeys[key] ?? 0) + 1;
   }
   const score = scoreProfile(profile, detector);
-  const result: FoldResult = { version: input.version, consumed: input.prompts.length, profile, score, previousTier: input.tier, linkKeys };
+  const actions = actionsFor(detector.params.actions, { tier: score.tier, prompts: profile.n });
+  const result: FoldResult = { version: input.version, consumed: input.prompts.length, profile, score, previousTier: input.tier, linkKeys, actions };
   if (TIERS.indexOf(score.tier) > TIERS.indexOf(input.tier)) result.raised = { from: input.tier, to: score.tier };
   return result;
 }

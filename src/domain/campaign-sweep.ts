@@ -3,6 +3,7 @@ import { keyEdges, type KeyUses } from '../campaigns/link-accounts.js';
 import { scoreCampaigns, type CampaignScore } from '../campaigns/score-campaigns.js';
 import type { Detector } from '../scoring/detector.js';
 import { emptyProfile, mergeProfiles, type Profile } from '../scoring/profile.js';
+import { actionsFor, type FiredAction } from '../scoring/actions.js';
 import { TIERS, type Tier } from '../scoring/score.js';
 
 /** What the live campaign sweep needs from storage; the Redis implementation lives in src/stores. */
@@ -12,7 +13,18 @@ export interface CampaignStore {
   profiles(accountIds: readonly string[]): Promise<Map<string, Profile>>;
   /** Tiers of the campaigns saved last time, by id. */
   previousTiers(): Promise<Map<string, Tier>>;
-  save(campaigns: readonly LiveCampaign[], raised: readonly { clusterId: string; from: Tier; to: Tier; score: number; size: number }[]): Promise<void>;
+  save(campaigns: readonly LiveCampaign[], raised: readonly CampaignRaise[]): Promise<void>;
+}
+
+/** A campaign that moved up a tier, as its event carries it: with the actions it fires on its heirs. */
+export interface CampaignRaise {
+  clusterId: string;
+  from: Tier;
+  to: Tier;
+  score: number;
+  size: number;
+  heirs: string[];
+  actions: FiredAction[];
 }
 
 export interface LiveCampaign extends CampaignScore {
@@ -34,9 +46,11 @@ export async function sweepCampaigns(store: CampaignStore, detector: Detector): 
     .filter((c) => c.campaign)
     .map((c) => ({ ...c, pooled: c.members.map((m) => profiles.get(m)).filter((p): p is Profile => !!p).reduce(mergeProfiles, emptyProfile()) }));
   const before = await store.previousTiers();
-  const raised = campaigns.flatMap((c) => {
+  const raised: CampaignRaise[] = campaigns.flatMap((c) => {
     const from = before.get(c.clusterId) ?? 'none';
-    return TIERS.indexOf(c.tier) > TIERS.indexOf(from) ? [{ clusterId: c.clusterId, from, to: c.tier, score: c.score, size: c.members.length }] : [];
+    if (TIERS.indexOf(c.tier) <= TIERS.indexOf(from)) return [];
+    const actions = actionsFor(detector.params.actions, { tier: c.tier, prompts: c.pooled.n, campaign: { clusterId: c.clusterId, tier: c.tier } });
+    return [{ clusterId: c.clusterId, from, to: c.tier, score: c.score, size: c.members.length, heirs: c.heirs, actions }];
   });
   await store.save(campaigns, raised);
   return { campaigns: campaigns.length, accounts: campaigns.reduce((n, c) => n + c.members.length, 0), raised: raised.length };

@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { ACTIONS, type ActionRule } from './actions.js';
+import { TIERS, type Tier } from './score.js';
 
 /** Every tunable carries the reason for its value: a number nobody can explain is not shipped. */
 const param = <T extends z.ZodTypeAny>(value: T) => z.object({ value, reason: z.string().min(20) }).strict();
@@ -22,6 +24,19 @@ export const detectionParamsSchema = z
     calibration: param(
       z.object({ watch: share, review: share, block: share, confidence: share, blockMarginNats: z.number().min(0) }).strict(),
     ),
+    actions: param(
+      z.array(
+        z
+          .object({
+            action: z.enum(ACTIONS),
+            minTier: z.enum(TIERS as [Tier, ...Tier[]]).optional(),
+            minPrompts: z.number().int().min(1).optional(),
+            campaignMinTier: z.enum(TIERS as [Tier, ...Tier[]]).optional(),
+          })
+          .strict()
+          .refine((r) => r.minTier || r.minPrompts || r.campaignMinTier, 'an action rule needs at least one condition'),
+      ),
+    ),
     linking: param(z.object({ maxKeyShare: share, ubiquitousFrom: z.number().int().min(0), hintCap: z.number().min(0), threshold: z.number().positive(), inheritMinNats: z.number().min(0) }).strict()),
   })
   .strict();
@@ -37,6 +52,7 @@ export interface DetectionParams {
   minPrompts: number;
   templatedJob: { from: number; to: number; minPrompts: number; maxAccounts: number };
   calibration: { watch: number; review: number; block: number; confidence: number; blockMarginNats: number };
+  actions: ActionRule[];
   linking: { maxKeyShare: number; ubiquitousFrom: number; hintCap: number; threshold: number; inheritMinNats: number };
 }
 
@@ -49,6 +65,7 @@ export function detectionParamsFrom(file: DetectionParamsFile): DetectionParams 
     minPrompts: file.minPrompts.value,
     templatedJob: file.templatedJob.value,
     calibration: file.calibration.value,
+    actions: file.actions.value,
     linking: file.linking.value,
   };
 }

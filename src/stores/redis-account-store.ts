@@ -147,7 +147,7 @@ export class RedisAccountStore implements AccountStateStore, ReclassifyStore, Re
   async commitFold(accountId: string, r: FoldResult): Promise<boolean> {
     const now = Date.now();
     const event = r.raised
-      ? JSON.stringify({ accountId, from: r.raised.from, to: r.raised.to, score: r.score.score, at: new Date(now).toISOString() })
+      ? JSON.stringify({ accountId, from: r.raised.from, to: r.raised.to, score: r.score.score, actions: r.actions, summary: r.score.evidence.summary, at: new Date(now).toISOString() })
       : '';
     const ok = await this.redis.eval(
       COMMIT_FOLD,

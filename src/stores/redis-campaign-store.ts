@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { KeyUses } from '../campaigns/link-accounts.js';
-import type { CampaignStore, LiveCampaign } from '../domain/campaign-sweep.js';
+import type { CampaignRaise, CampaignStore, LiveCampaign } from '../domain/campaign-sweep.js';
 import { BUCKET_MS, type Profile } from '../scoring/profile.js';
 import type { Tier } from '../scoring/score.js';
 import type { RedisKeys } from './redis-keys.js';
@@ -66,7 +66,7 @@ export class RedisCampaignStore implements CampaignStore {
   }
 
   /** Replaces the campaign set in one transaction, so readers never see half of a sweep. */
-  async save(campaigns: readonly LiveCampaign[], raised: readonly { clusterId: string; from: Tier; to: Tier; score: number; size: number }[]): Promise<void> {
+  async save(campaigns: readonly LiveCampaign[], raised: readonly CampaignRaise[]): Promise<void> {
     const previous = await this.redis.hkeys(this.keys.campaignTiers);
     const tx = this.redis.multi().del(this.keys.campaigns, this.keys.campaignTiers, this.keys.campaignOf);
     const live = new Set(campaigns.map((c) => c.clusterId));

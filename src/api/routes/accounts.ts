@@ -1,6 +1,7 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
 import { NotFoundError } from '../../errors.js';
+import { actionsFor, type ActionRule } from '../../scoring/actions.js';
 import type { Calibration } from '../../scoring/calibration.js';
 import { isFlagged, TIERS, type Tier } from '../../scoring/score.js';
 import type { AccountView } from '../../stores/redis-account-store.js';
@@ -37,14 +38,15 @@ function tierBand(tier: Tier | undefined, c: Calibration): [number, number] {
   }
 }
 
-/** An account in a campaign is shown at the campaign's tier where that is higher. */
-export function present(a: AccountView, campaign?: { clusterId: string; tier: Tier; links?: unknown[] }) {
+/** An account in a campaign is shown at the campaign's tier where that is higher, with the actions that fire. */
+export function present(a: AccountView, rules: readonly ActionRule[], campaign?: { clusterId: string; tier: Tier; links?: unknown[] }) {
   const tier = campaign && TIERS.indexOf(campaign.tier) > TIERS.indexOf(a.tier) ? campaign.tier : a.tier;
   return {
     accountId: a.accountId,
     score: a.score === null ? null : Math.round(a.score * 1e4) / 1e4,
     tier,
     flagged: isFlagged(tier),
+    actions: actionsFor(rules, { tier, prompts: a.prompts, campaign: campaign ?? null }),
     clusterId: campaign?.clusterId ?? null,
     campaign: campaign
       ? { clusterId: campaign.clusterId, tier: campaign.tier, url: `/v1/campaigns/${campaign.clusterId}`, ...(campaign.links ? { links: campaign.links } : {}) }
@@ -64,7 +66,7 @@ export function accountRoutes(router: Router, deps: Deps): void {
     const campaign = await deps.campaigns.campaignOf(account.accountId);
     // What links this account to the others: the campaign's strongest shared templates and values.
     const links = campaign && (await deps.campaigns.get(campaign.clusterId))?.links.slice(0, 3);
-    ctx.body = present(account, campaign && { ...campaign, ...(links ? { links } : {}) });
+    ctx.body = present(account, deps.actionRules, campaign && { ...campaign, ...(links ? { links } : {}) });
   });
 
   router.get('/v1/accounts', requireScope('detector'), async (ctx) => {
@@ -76,7 +78,7 @@ export function accountRoutes(router: Router, deps: Deps): void {
     const ids = await deps.accounts.listByScore({ minScore: Math.max(lo, minScore), maxScore: hi, offset, limit });
     const accounts = (await Promise.all(ids.map((id) => deps.accounts.getAccount(id)))).filter((a): a is AccountView => !!a);
     ctx.body = {
-      accounts: await Promise.all(accounts.map(async (a) => present(a, await deps.campaigns.campaignOf(a.accountId)))),
+      accounts: await Promise.all(accounts.map(async (a) => present(a, deps.actionRules, await deps.campaigns.campaignOf(a.accountId)))),
       nextCursor: nextCursor(offset, limit, ids.length),
     };
   });
