@@ -156,7 +156,7 @@ async function runDirection(name: string, fitFile: string, scoredFile: string, w
   const labels = await readLabels(evalDir);
   out(table(reports, labels));
   const radar = reports[0]![1];
-  out(`\nCampaign pairs (distill-radar): precision ${radar.campaignPairs?.precision.toFixed(4) ?? '-'}, recall ${radar.campaignPairs?.recall.toFixed(4) ?? '-'}.\n`);
+  out(`\nCampaign pairs (distill-radar): precision ${radar.campaignPairs?.precision.toFixed(4) ?? '-'}, recall ${radar.campaignPairs?.recall.toFixed(4) ?? '-'}; recall by campaign: ${pairRecallByCampaign(labels, verdicts)}.\n`);
   out(`Thresholds from ${fitted.calibration.organicAccounts} organic reference accounts (unseen sources, seed ${calibrationSeed}): review at ${fitted.calibration.nats.review.toFixed(2)} nats, block at ${fitted.calibration.nats.block.toFixed(2)}.\n`);
   if (blind.length) out(`Organic archetypes neither trained nor calibrated on, their pools used up by the scored traffic: ${blind.join(', ')}.\n`);
   const own = (l: TrafficLabel) => ({ a: l.archetype, nats: verdicts.get(l.accountId)?.evidence.nats ?? 0 });
@@ -194,6 +194,26 @@ async function runDirection(name: string, fitFile: string, scoredFile: string, w
     perArchetype: Object.fromEntries(rates.map((r) => [r.a, r.text])),
     firstFlag: { median: quantile(all, 0.5), p90: quantile(all, 0.9) },
   };
+}
+
+/** Pairs of one campaign's accounts that share a clusterId, of all its pairs: where linking stands per campaign. */
+function pairRecallByCampaign(labels: TrafficLabel[], verdicts: ReadonlyMap<string, { clusterId: string | null }>): string {
+  const by = new Map<string, Map<string, number>>();
+  for (const l of labels) {
+    if (!l.campaign) continue;
+    const clusters = by.get(l.campaign) ?? new Map<string, number>();
+    const id = verdicts.get(l.accountId)?.clusterId ?? `none:${l.accountId}`;
+    clusters.set(id, (clusters.get(id) ?? 0) + 1);
+    by.set(l.campaign, clusters);
+  }
+  const pairs = (n: number) => (n * (n - 1)) / 2;
+  return [...by]
+    .map(([c, clusters]) => {
+      const n = [...clusters.values()].reduce((a, b) => a + b, 0);
+      const together = [...clusters].filter(([id]) => !id.startsWith('none:')).reduce((a, [, k]) => a + pairs(k), 0);
+      return `${c} ${together}/${pairs(n)}`;
+    })
+    .join(', ');
 }
 
 function byAccount(t: ClassifiedTraffic): AccountVectors {
