@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { chitChat, curriculumPrompts } from './fixtures/curriculum.js';
 import { getJson, postSamples, serviceUnderTest } from './helpers/service.js';
 
-const { env, service } = await serviceUnderTest('campaigns', { SCORE_INTERVAL_MS: '200', CAMPAIGN_INTERVAL_MS: '300', INDICATOR_SALT: 'test-indicator-salt-0123', STIX_PROVIDER: 'Test Provider' });
+const { service } = await serviceUnderTest('campaigns', { SCORE_INTERVAL_MS: '200', CAMPAIGN_INTERVAL_MS: '300', INDICATOR_SALT: 'test-indicator-salt-0123', STIX_PROVIDER: 'Test Provider' });
 
 const t0 = Date.UTC(2026, 4, 1);
 // The operator's wrapper: the same first and last line around every curriculum item.

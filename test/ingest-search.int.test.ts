@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { getJson, postSamples, serviceUnderTest } from './helpers/service.js';
 import { samplesFor, topics } from './fixtures/prompts.js';
 
-const { env, service } = await serviceUnderTest('search');
+const { service } = await serviceUnderTest('search');
 
 describe('ingest -> search on the real model and Redis', () => {
   it('makes posted samples findable by similar text within seconds', async () => {

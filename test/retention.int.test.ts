@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { topics } from './fixtures/prompts.js';
 import { getJson, postSamples, serviceUnderTest } from './helpers/service.js';
 
-const { env, service } = await serviceUnderTest('retention', { RETENTION_DAYS: '30', RETENTION_INTERVAL_MS: '300', SCORE_INTERVAL_MS: '200' });
+const { service } = await serviceUnderTest('retention', { RETENTION_DAYS: '30', RETENTION_INTERVAL_MS: '300', SCORE_INTERVAL_MS: '200' });
 
 const DAY = 86_400_000;
 const storedSamples = async () => {

@@ -2,7 +2,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { topics } from './fixtures/prompts.js';
 import { getJson, postSamples, serviceUnderTest } from './helpers/service.js';
 
-const { env, service } = await serviceUnderTest('taxonomy', { SCORE_INTERVAL_MS: '200' });
+const { service } = await serviceUnderTest('taxonomy', { SCORE_INTERVAL_MS: '200' });
 
 const put = (body: unknown) =>
   fetch(`${service().url}/v1/admin/taxonomy`, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });

@@ -59,7 +59,6 @@ export function linkAccounts(prompts: readonly LinkPrompt[], index: VectorIndex,
   const opt = { ...DEFAULT_LINK_OPTIONS, ...options };
   const sizes = new Map<string, number>();
   for (const p of prompts) sizes.set(p.accountId, (sizes.get(p.accountId) ?? 0) + 1);
-  const accounts = sizes.size;
   const edges = edgeSet(opt.hintCap);
   const addReason = edges.add;
 
@@ -184,7 +183,7 @@ function nearDuplicates(prompts: readonly LinkPrompt[], index: VectorIndex, opt:
   const owner = prompts.map((p) => p.accountId);
   prompts.forEach((p, i) => index.add(i, p.vector));
   const out = new Map<string, NearDuplicates>();
-  prompts.forEach((p, i) => {
+  prompts.forEach((p) => {
     const hits = index.search(p.vector, opt.k, (label) => owner[label] !== p.accountId).filter((h) => h.similarity >= opt.nearDuplicate);
     const others = new Map<string, number>();
     for (const h of hits) if (!others.has(owner[h.label]!)) others.set(owner[h.label]!, h.label);

@@ -31,7 +31,7 @@ describe('mixture evidence', () => {
   it('merges exactly: a campaign pools its members by adding their sums', () => {
     const a = [4, 4, -1, 2];
     const b = [-4, 3, 3];
-    expect(mergeMixtures(mixtureOf(a), mixtureOf(b))).toEqual(mixtureOf([...a, ...b]).map((x, i) => expect.closeTo(x, 9) as unknown as number));
+    expect(mergeMixtures(mixtureOf(a), mixtureOf(b))).toEqual(mixtureOf([...a, ...b]).map((x) => expect.closeTo(x, 9) as unknown as number));
     expect(mixtureOf(a)).toHaveLength(MIX_GRID.length);
   });
 });
