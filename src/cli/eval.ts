@@ -8,9 +8,11 @@
  *
  * Fitting (src/eval/fit-detector.ts): the prompt model trains on the pools of the fitting scenario
  * with every text that occurs in the scored traffic removed, and calibrates on organic traffic from
- * sources its fold did not see. With --scenario the fitting scenario is the scored one (its pools,
- * less the scored texts); with --cross each scenario is fitted on the other's pool family, both
- * ways, and the summary keeps the worse direction of every figure. Attack labels only measure.
+ * sources its fold did not see. With --cross each scenario is fitted on the other's pool family,
+ * both ways, and the summary keeps the worse direction of every figure. With --scenario, traffic
+ * drawn from pools the shipped model learned from is scored by a detector fitted on those pools less
+ * the scored texts; traffic from pools it never saw is scored by the shipped detector itself, as a
+ * deployment would (`--detector fit|shipped` forces either). Attack labels only measure.
  * The last stdout line is one JSON object: {"worst": {...}, "directions": [...]}.
  */
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -20,7 +22,7 @@ import { findCampaigns, LINK_INDEX_PARAMS, linkPromptsOf } from '../campaigns/fi
 import { mmdReference, mmdScores, pradaScores, volumeScores, type AccountVectors } from '../eval/baselines.js';
 import { fitDetector } from '../eval/fit-detector.js';
 import { promptsToFirstFlag } from '../eval/first-flag.js';
-import { readPools, readScenario, scenarioPools, uncalibratedArchetypes, writeOrganicOnly, type Pools } from '../eval/pools.js';
+import { readPools, readScenario, scenarioPools, uncalibratedArchetypes, writeOrganicOnly, type Pools, type Scenario } from '../eval/pools.js';
 import { scoreAccounts, type ScoreReport } from '../eval/score-accounts.js';
 import { makeTraffic, readLabels, type TrafficLabel } from '../eval/traffic-files.js';
 import { calibrate } from '../scoring/calibration.js';
@@ -32,7 +34,7 @@ import { buildProfiles, classifyTraffic, type ClassifiedTraffic } from '../scori
 import { HnswVectorIndex } from '../stores/hnsw-index.js';
 import { parseArgs } from './args.js';
 import { progress, readSamples, writeJsonl } from './jsonl.js';
-import { DEFAULT_MODEL, DEFAULT_MODELS_DIR, DEFAULT_PARAMS, DEFAULT_TAXONOMY, loadScoring, REPO } from './scoring-setup.js';
+import { DEFAULT_CALIBRATION, DEFAULT_MODEL, DEFAULT_MODELS_DIR, DEFAULT_PARAMS, DEFAULT_PROMPT_MODEL, DEFAULT_TAXONOMY, loadDetectorFiles, loadScoring, REPO } from './scoring-setup.js';
 
 const argv = process.argv.slice(2);
 const crossAt = argv.indexOf('--cross');
@@ -43,13 +45,16 @@ const args = parseArgs(argv, {
   tools: path.resolve(REPO, '../shared/tools'),
   pools: path.resolve(REPO, '../shared/data/prompts'),
   params: DEFAULT_PARAMS,
+  detector: 'auto',
+  calibration: DEFAULT_CALIBRATION,
+  'prompt-model': DEFAULT_PROMPT_MODEL,
   taxonomy: DEFAULT_TAXONOMY,
   models: DEFAULT_MODELS_DIR,
   model: DEFAULT_MODEL,
   keep: false,
 });
-if ((!args.scenario && !cross) || (cross && cross.length !== 2)) {
-  process.stderr.write('usage: npm run eval -- --scenario FILE [--seed N] | --cross FILE_A FILE_B [--seed N]\n');
+if ((!args.scenario && !cross) || (cross && cross.length !== 2) || !['auto', 'fit', 'shipped'].includes(args.detector)) {
+  process.stderr.write('usage: npm run eval -- --scenario FILE [--seed N] [--detector auto|fit|shipped] | --cross FILE_A FILE_B [--seed N]\n');
   process.exit(2);
 }
 const seed = args.seed === '' ? undefined : Number(args.seed);
@@ -90,6 +95,26 @@ try {
   else await rm(dir, { recursive: true, force: true });
 }
 
+/**
+ * The detector a direction is scored with: fitted on the fitting scenario's pools (less the scored
+ * texts), or, for a single scenario none of whose pools the shipped model learned from, the
+ * shipped detector as it is.
+ */
+async function detectorFor(fitScenario: Scenario, single: boolean, pools: Pools, calibrationSeed: number, tool: string, name: string): Promise<Detector & { fitted: boolean }> {
+  if (single && args.detector !== 'fit') {
+    const shipped = await loadDetectorFiles(args);
+    const known = new Set(shipped.model.pools);
+    if (args.detector === 'shipped' || ![...scenarioPools(fitScenario)].some((p) => known.has(p))) {
+      log(`${name}: scoring with the shipped detector (${shipped.model.version}, ${shipped.calibration.id})`);
+      return { ...shipped, fitted: false };
+    }
+  }
+  const t0 = Date.now();
+  const fitted = await fitDetector({ classify: (s) => classifyTraffic(s, deps), pools, scenario: fitScenario, params, tool, seed: calibrationSeed, version: `eval-${name}`, trainedOn: '', command: '', log });
+  log(`${name}: fitted in ${((Date.now() - t0) / 1000).toFixed(1)}s; review at ${fitted.calibration.nats.review.toFixed(2)} nats over ${fitted.calibration.organicAccounts} organic accounts`);
+  return { model: fitted.model, params, calibration: fitted.calibration, fitted: true };
+}
+
 interface Summary {
   name: string;
   auroc: number;
@@ -114,12 +139,9 @@ async function runDirection(name: string, fitFile: string, scoredFile: string, w
     [...(await readPools(args.pools, [...scenarioPools(fitScenario)].sort()))].map(([k, rows]) => [k, rows.filter((r) => !scoredTexts.has(r.text))]),
   );
   const calibrationSeed = (seed ?? 0) + 1000;
+  const detector = await detectorFor(fitScenario, fitFile === scoredFile, pools, calibrationSeed, tool, name);
   // Calibration draws on half of each pool's rows: a pool the scored traffic nearly used up leaves its customers out of it.
-  const blind = uncalibratedArchetypes(fitScenario, pools);
-  const t0 = Date.now();
-  const fitted = await fitDetector({ classify: (s) => classifyTraffic(s, deps), pools, scenario: fitScenario, params, tool, seed: calibrationSeed, version: `eval-${path.basename(fitFile, '.json')}`, trainedOn: '', command: '', log });
-  const detector: Detector = { model: fitted.model, params, calibration: fitted.calibration };
-  log(`${name}: fitted in ${((Date.now() - t0) / 1000).toFixed(1)}s; review at ${fitted.calibration.nats.review.toFixed(2)} nats over ${fitted.calibration.organicAccounts} organic accounts`);
+  const blind = detector.fitted ? uncalibratedArchetypes(fitScenario, pools) : [];
 
   const traffic = await classifyTraffic(samples, deps, progress('eval traffic'));
   const profiles = buildProfiles(traffic, detector);
@@ -157,7 +179,7 @@ async function runDirection(name: string, fitFile: string, scoredFile: string, w
   out(table(reports, labels));
   const radar = reports[0]![1];
   out(`\nCampaign pairs (distill-radar): precision ${radar.campaignPairs?.precision.toFixed(4) ?? '-'}, recall ${radar.campaignPairs?.recall.toFixed(4) ?? '-'}; recall by campaign: ${pairRecallByCampaign(labels, verdicts)}.\n`);
-  out(`Thresholds from ${fitted.calibration.organicAccounts} organic reference accounts (unseen sources, seed ${calibrationSeed}): review at ${fitted.calibration.nats.review.toFixed(2)} nats, block at ${fitted.calibration.nats.block.toFixed(2)}.\n`);
+  out(`${detector.fitted ? 'Fitted detector' : `Shipped detector (${detector.model.version})`}: thresholds from ${detector.calibration.organicAccounts} organic reference accounts (${detector.calibration.id}): review at ${detector.calibration.nats.review.toFixed(2)} nats, block at ${detector.calibration.nats.block.toFixed(2)}.\n`);
   if (blind.length) out(`Organic archetypes neither trained nor calibrated on, their pools used up by the scored traffic: ${blind.join(', ')}.\n`);
   const own = (l: TrafficLabel) => ({ a: l.archetype, nats: verdicts.get(l.accountId)?.evidence.nats ?? 0 });
   const closest = (label: string, dir: 1 | -1) => labels.filter((l) => l.label === label).map(own).sort((x, y) => dir * (x.nats - y.nats)).slice(0, 6).map((x) => `${x.a} ${x.nats.toFixed(1)}`).join(', ');

@@ -79,7 +79,7 @@ export async function fitDetector(input: FitInput): Promise<FitResult> {
       for (const [id, x] of nats) worst.set(id, Math.max(worst.get(id) ?? 0, x));
     }
     const reference = [...worst.values()];
-    const { file, model } = trainPromptModel(examples(() => true), { version: input.version, trainedOn: input.trainedOn, command: input.command }, { featuresOf });
+    const { file, model } = trainPromptModel(examples(() => true), { version: input.version, trainedOn: input.trainedOn, command: input.command, pools: [...input.pools.keys()].sort() }, { featuresOf });
     const calibration = calibrate(reference, {
       id: `${input.version}-organic-unseen`,
       source: `${reference.length} organic accounts of held-out prompts, each at its highest evidence under ${organicPools.length} models that each never saw one of the ${organicPools.length} organic sources (seed ${input.seed})`,

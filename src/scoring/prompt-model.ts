@@ -13,6 +13,8 @@ export const promptModelSchema = z.object({
   featureBits: z.literal(FEATURE_BITS),
   /** What it was trained on and the command that rebuilds it. */
   trainedOn: z.string(),
+  /** The prompt pools it learned from, by name: eval fits afresh on traffic drawn from any of them. */
+  pools: z.array(z.string()).default([]),
   command: z.string(),
   /** Non-zero weights as [index, weight] pairs. */
   weights: z.array(z.tuple([z.number().int().min(0).max((1 << FEATURE_BITS) - 1), z.number()])),
@@ -21,6 +23,8 @@ export type PromptModelFile = z.infer<typeof promptModelSchema>;
 
 export interface PromptModel {
   readonly version: string;
+  /** The pools it learned from (none for a model trained on a deployment's traffic). */
+  readonly pools: readonly string[];
   /** Log likelihood ratio curriculum vs organic of one prompt, unclipped. */
   llr(text: string): number;
   /** The same from precomputed features. */
@@ -47,10 +51,10 @@ export function withFeatures(model: PromptModel, featuresOf: (text: string) => S
 export function promptModelFrom(file: PromptModelFile): PromptModel {
   const w = new Float32Array(1 << FEATURE_BITS);
   for (const [i, x] of file.weights) w[i] = x;
-  return fromWeights(file.version, w);
+  return fromWeights(file.version, file.pools, w);
 }
 
-function fromWeights(version: string, w: Float32Array): PromptModel {
+function fromWeights(version: string, pools: readonly string[], w: Float32Array): PromptModel {
   const llrOf = (f: SparseFeatures) => {
     let z = 0;
     for (let i = 0; i < f.idx.length; i++) z += w[f.idx[i]!]! * f.val[i]!;
@@ -58,6 +62,7 @@ function fromWeights(version: string, w: Float32Array): PromptModel {
   };
   return {
     version,
+    pools,
     llr: (text) => llrOf(promptFeatures(text)),
     llrOf,
     explain(text, top = 3) {
@@ -95,7 +100,7 @@ const DEFAULT_TRAIN_OPTIONS: TrainOptions = { epochs: 6, l2: 1e-5, learningRate:
  */
 export function trainPromptModel(
   examples: readonly TrainingExample[],
-  meta: { version: string; trainedOn: string; command: string },
+  meta: { version: string; trainedOn: string; command: string; pools?: string[] },
   options: Partial<TrainOptions> = {},
   onEpoch: (epoch: number, loss: number) => void = () => {},
 ): { file: PromptModelFile; model: PromptModel } {
@@ -135,7 +140,7 @@ export function trainPromptModel(
     const x = Math.round(w[i]! * 1e4) / 1e4;
     if (x !== 0) weights.push([i, x]);
   }
-  const file: PromptModelFile = { kind: 'curriculum-logreg', version: meta.version, featureBits: FEATURE_BITS, trainedOn: meta.trainedOn, command: meta.command, weights };
+  const file: PromptModelFile = { kind: 'curriculum-logreg', version: meta.version, featureBits: FEATURE_BITS, trainedOn: meta.trainedOn, pools: meta.pools ?? [], command: meta.command, weights };
   return { file, model: promptModelFrom(file) };
 }
 
