@@ -59,6 +59,8 @@ if ((!args.scenario && !cross) || (cross && cross.length !== 2) || !['auto', 'fi
 }
 const seed = args.seed === '' ? undefined : Number(args.seed);
 const log = (msg: string) => process.stderr.write(`[eval] ${msg}\n`);
+/** Fewer organic reference accounts than this, and a 0.5% target rests on a handful of them. */
+const MIN_REFERENCE = 500;
 const out = (s: string) => process.stdout.write(s);
 
 const deps = await loadScoring(args);
@@ -180,6 +182,9 @@ async function runDirection(name: string, fitFile: string, scoredFile: string, w
   const radar = reports[0]![1];
   out(`\nCampaign pairs (distill-radar): precision ${radar.campaignPairs?.precision.toFixed(4) ?? '-'}, recall ${radar.campaignPairs?.recall.toFixed(4) ?? '-'}; recall by campaign: ${pairRecallByCampaign(labels, verdicts)}.\n`);
   out(`${detector.fitted ? 'Fitted detector' : `Shipped detector (${detector.model.version})`}: thresholds from ${detector.calibration.organicAccounts} organic reference accounts (${detector.calibration.id}): review at ${detector.calibration.nats.review.toFixed(2)} nats, block at ${detector.calibration.nats.block.toFixed(2)}.\n`);
+  if (detector.calibration.organicAccounts < MIN_REFERENCE) {
+    out(`Only ${detector.calibration.organicAccounts} organic reference accounts: the scored traffic used up the organic pools, so these thresholds rest on too little (at least ${MIN_REFERENCE} wanted).\n`);
+  }
   if (blind.length) out(`Organic archetypes neither trained nor calibrated on, their pools used up by the scored traffic: ${blind.join(', ')}.\n`);
   const own = (l: TrafficLabel) => ({ a: l.archetype, nats: verdicts.get(l.accountId)?.evidence.nats ?? 0 });
   const closest = (label: string, dir: 1 | -1) => labels.filter((l) => l.label === label).map(own).sort((x, y) => dir * (x.nats - y.nats)).slice(0, 6).map((x) => `${x.a} ${x.nats.toFixed(1)}`).join(', ');
