@@ -4,15 +4,13 @@
  * of a multi-line prompt are what a fleet shares whatever items it sends; the content between them
  * only says "curriculum", which every campaign drawing on public sets shares.
  */
+import { foldedLines } from '../scoring/text-cues.js';
 
 const MIN_WORDS = 3;
 const MAX_WORDS = 40;
 
 export function templateKeys(text: string): string[] {
-  const lines = text
-    .split(/\n+/)
-    .map((l) => l.toLowerCase().replace(/\d+/g, '0').replace(/\s+/g, ' ').trim())
-    .filter((l) => l.length > 0);
+  const lines = foldedLines(text);
   if (lines.length < 2) return [];
   const out: string[] = [];
   const first = lines[0]!;

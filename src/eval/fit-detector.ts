@@ -68,7 +68,7 @@ export async function fitDetector(input: FitInput): Promise<FitResult> {
     await makeTraffic({ tool: input.tool, scenario, pools: path.dirname(scenario), outDir: out, seed: input.seed, scale: CALIBRATION_SCALE });
     const traffic = await input.classify(await readSamples(path.join(out, 'traffic.jsonl')));
     const archetype = new Map((await readLabels(out)).map((l) => [l.accountId, l.archetype]));
-    // Fifteen folds featurise the same texts fifteen times over: once is enough.
+    // Every fold featurises the same texts again: once is enough.
     const featuresOf = memoisedFeatures();
     const worst = new Map<string, number>();
     for (const [f, pool] of organicPools.entries()) {

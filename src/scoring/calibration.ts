@@ -106,7 +106,7 @@ export function organicExceedance(nats: number, c: Pick<Calibration, 'organicAcc
 
 /** The score an account with `nats` of evidence gets: 1 minus its organic exceedance rate. */
 export function scoreOf(nats: number, c: Pick<Calibration, 'organicAccounts' | 'reference'>): number {
-  return nats === Infinity ? Infinity : 1 - organicExceedance(nats, c);
+  return 1 - organicExceedance(nats, c);
 }
 
 /**

@@ -97,7 +97,7 @@ export function emptyProfile(): Profile {
   };
 }
 
-/** Pure: returns a new profile with the prompt counted; `llr` is the prompt model's clipped ratio. */
+/** Pure: returns a new profile with the prompt counted, with what the prompt model says of it. */
 export function addPrompt(profile: Profile, p: ClassifiedPrompt, evidence: PromptEvidence): Profile {
   const out = structuredClone(profile);
   countPrompt(out, p, evidence);

@@ -1,4 +1,4 @@
-import { organicExceedance, scoreOf, type Calibration } from './calibration.js';
+import { organicExceedance, type Calibration } from './calibration.js';
 import { fitMixture } from './curriculum-evidence.js';
 import type { Detector } from './detector.js';
 import { computeFeatures, type FeatureValues } from './features.js';
@@ -53,8 +53,8 @@ export function scoreProfile(profile: Profile, d: Detector, accounts = 1): Accou
   const job = params.templatedJob;
   const discount = accounts <= job.maxAccounts && profile.n >= job.minPrompts ? clamp01((templateShare - job.from) / (job.to - job.from)) : 0;
   const nats = profile.n === 0 ? 0 : fit.nats * (1 - discount);
-  const score = scoreOf(nats, calibration);
   const exceedance = organicExceedance(nats, calibration);
+  const score = 1 - exceedance;
   const total = Math.max(1, profile.n);
   const evidence: Evidence = {
     prompts: profile.n,

@@ -10,6 +10,16 @@ const SKELETON_TOKENS = 5;
 const SKELETON_MIN_TOKENS = 8;
 const LINE_CHARS = 80;
 
+/** The prompt's non-empty lines, lower-cased, digits folded to 0, whitespace collapsed. */
+export function foldedLines(text: string): string[] {
+  return text
+    .toLowerCase()
+    .replace(/\d+/g, '0')
+    .split('\n')
+    .map((l) => l.replace(/\s+/g, ' ').trim())
+    .filter(Boolean);
+}
+
 /**
  * Template skeletons, digits folded: for a multi-line prompt its first and last line (a harness
  * writes "Question: {x}\nAnswer:" or "[BEGIN TASK]\n{x}\n[END TASK]"), for a one-line prompt its
@@ -17,12 +27,7 @@ const LINE_CHARS = 80;
  * a template maps to one key, whatever the slot holds.
  */
 export function skeletonKeys(text: string): string[] {
-  const lines = text
-    .toLowerCase()
-    .replace(/\d+/g, '0')
-    .split('\n')
-    .map((l) => l.replace(/\s+/g, ' ').trim())
-    .filter(Boolean);
+  const lines = foldedLines(text);
   if (lines.length >= 2) return [`^${lines[0]!.slice(0, LINE_CHARS)}`, `$${lines[lines.length - 1]!.slice(-LINE_CHARS)}`];
   const tokens = lines[0]?.match(/[\p{L}\p{N}_]+|[^\s\p{L}\p{N}_]/gu) ?? [];
   if (tokens.length < SKELETON_MIN_TOKENS) return [];
