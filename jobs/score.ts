@@ -1,6 +1,7 @@
 import type { Job } from 'bullmq';
 import { z } from 'zod';
 import { scoreDirtyAccounts, type AccountStateStore } from '../src/domain/account-scoring.js';
+import type { Release } from '../src/fleet/fleet-counts.js';
 import type { Detector } from '../src/scoring/detector.js';
 import { defineQueue, parsePayload } from './define.js';
 
@@ -18,12 +19,14 @@ export const scoreQueue = defineQueue({
 export function scoreProcessor(deps: {
   accounts: AccountStateStore;
   detector: Detector;
+  /** Configured model releases: the fold records who was active after each and who moved to it. */
+  releases?: readonly Release[];
   /** Hands new events to the webhook queue; runs after scoring so a raise is announced promptly. */
   relayEvents?: () => Promise<number>;
 }) {
   return async (job: Job) => {
     const { maxAccounts } = parsePayload(scoreQueue, job);
-    const result = await scoreDirtyAccounts(deps.accounts, deps.detector, { maxAccounts });
+    const result = await scoreDirtyAccounts(deps.accounts, deps.detector, { maxAccounts, ...(deps.releases ? { releases: deps.releases } : {}) });
     const relayed = (await deps.relayEvents?.()) ?? 0;
     return { ...result, relayed };
   };

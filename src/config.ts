@@ -35,6 +35,27 @@ const apiKeys = z
   .refine((keys) => new Set(keys.map((k) => k.name)).size === keys.length, 'API_KEYS names must be unique')
   .refine((keys) => new Set(keys.map((k) => k.sha256)).size === keys.length, 'API_KEYS hashes must be unique');
 
+// Model releases the operator announces, for release-pivot monitoring: a JSON array of {name, at}.
+const releases = z
+  .string()
+  .transform((s, ctx) => {
+    try {
+      return JSON.parse(s) as unknown;
+    } catch {
+      ctx.addIssue({ code: 'custom', message: 'MODEL_RELEASES must be a JSON array of {"name","at"}', fatal: true });
+      return z.NEVER;
+    }
+  })
+  .pipe(
+    z.array(
+      z
+        .object({ name: z.string().regex(/^[A-Za-z0-9_.:/-]{1,100}$/, 'release names are 1-100 letters, digits or _ . : / -'), at: z.string().datetime({ offset: true }) })
+        .strict()
+        .transform((r) => ({ name: r.name.toLowerCase(), at: Date.parse(r.at) })),
+    ),
+  )
+  .refine((rs) => new Set(rs.map((r) => r.name)).size === rs.length, 'MODEL_RELEASES names must be unique');
+
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().default('0.0.0.0'),
@@ -71,7 +92,9 @@ const schema = z.object({
   /** Accounts with new prompts are rescored at most once per interval. */
   SCORE_INTERVAL_MS: z.coerce.number().int().min(100).default(1000),
   SCORE_MAX_ACCOUNTS_PER_SWEEP: z.coerce.number().int().min(1).max(100_000).default(2000),
-  /** How often accounts are re-clustered into campaigns from their link keys. */
+  /** Model releases to watch for campaigns pivoting to them, e.g. [{"name":"model-next","at":"2026-05-22T00:00:00Z"}]. */
+  MODEL_RELEASES: releases.default('[]'),
+  /** How often accounts are re-clustered into campaigns from their link keys (the fleet monitor runs with it). */
   CAMPAIGN_INTERVAL_MS: z.coerce.number().int().min(100).default(10_000),
   /** Prompts older than this many days leave Redis and the index; 0 keeps everything. */
   RETENTION_DAYS: z.coerce.number().int().min(0).default(0),

@@ -63,3 +63,61 @@ export function instrumentEmbedder(embedder: Embedder, metrics: Metrics): Embedd
     },
   };
 }
+
+/** What the fleet gauges show, read from the store at scrape time. */
+export interface FleetReading {
+  /** The young population's latest complete hour, if any. */
+  young: { prompts: number; outputTokens: number } | null;
+  campaigns: { clusterId: string; promptsPerHour: number; outputTokensPerHour: number }[];
+  alerts: number;
+}
+
+/**
+ * Fleet-level gauges, refreshed from Redis on each scrape: the store is the one truth, so every API
+ * replica reports the same numbers and nothing is lost across restarts.
+ */
+export function registerFleetGauges(registry: Registry, read: () => Promise<FleetReading>): void {
+  let reading: Promise<FleetReading> | null = null;
+  // One read per scrape, shared by the gauges (each collect() runs in the same scrape).
+  const once = () => (reading ??= read().finally(() => setImmediate(() => (reading = null))));
+  const registers = [registry];
+  new Gauge({
+    name: 'dr_fleet_young_prompts_per_hour',
+    help: 'Prompts in the latest complete hour from accounts younger than fleetMonitor.youngDays',
+    registers,
+    async collect() {
+      this.set((await once()).young?.prompts ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'dr_fleet_young_output_tokens_per_hour',
+    help: 'Output tokens in the latest complete hour from accounts younger than fleetMonitor.youngDays',
+    registers,
+    async collect() {
+      this.set((await once()).young?.outputTokens ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'dr_fleet_rate_alerts',
+    help: 'Young-population rate alerts kept in the recent list',
+    registers,
+    async collect() {
+      this.set((await once()).alerts);
+    },
+  });
+  for (const [name, field] of [
+    ['dr_campaign_prompts_per_hour', 'promptsPerHour'],
+    ['dr_campaign_output_tokens_per_hour', 'outputTokensPerHour'],
+  ] as const) {
+    new Gauge({
+      name,
+      help: `Campaign ${field} over its last active day`,
+      labelNames: ['campaign'] as const,
+      registers,
+      async collect() {
+        this.reset();
+        for (const c of (await once()).campaigns) this.set({ campaign: c.clusterId }, c[field]);
+      },
+    });
+  }
+}

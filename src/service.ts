@@ -7,7 +7,9 @@ import { createApp } from './api/app.js';
 import { redisRateLimiter } from './api/rate-limit.js';
 import type { Config } from './config.js';
 import { startIngestThread, type IngestThread } from './ingest-thread/ingest-thread.js';
-import { createMetrics } from './metrics.js';
+import { createMetrics, registerFleetGauges } from './metrics.js';
+import { fleetReader } from './stores/fleet-reader.js';
+import { RedisFleetStore } from './stores/redis-fleet-store.js';
 import { IndexFollower } from './stores/index-follower.js';
 import { redisKeys } from './stores/redis-keys.js';
 import { assertStoreModel, RedisPromptStore } from './stores/redis-prompt-store.js';
@@ -74,6 +76,10 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
     metrics.indexSize.set(index.prompts.size);
   }
 
+  const params = await loadDetectionParams(config.DETECTION_PARAMS_FILE);
+  const campaigns = new RedisCampaignStore(redis, keys);
+  const fleet = new RedisFleetStore(redis, keys);
+  if (runsApi) registerFleetGauges(metrics.registry, fleetReader(fleet, campaigns));
   const app = createApp({
     config,
     logger,
@@ -91,11 +97,13 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
             queues,
             index,
             accounts: new RedisAccountStore(redis, keys, store),
-            campaigns: new RedisCampaignStore(redis, keys),
+            campaigns,
+            fleet,
+            fleetMonitor: params.fleetMonitor,
             redis,
             keys,
             calibration: await loadCalibration(config.CALIBRATION_FILE),
-            actionRules: (await loadDetectionParams(config.DETECTION_PARAMS_FILE)).actions,
+            actionRules: params.actions,
             events: (after: string, limit: number) => readEvents(redis, keys, after, limit),
           },
         }

@@ -16,6 +16,9 @@ import { accountRoutes } from './routes/accounts.js';
 import { adminRoutes } from './routes/admin.js';
 import { campaignRoutes } from './routes/campaigns.js';
 import type { RedisCampaignStore } from '../stores/redis-campaign-store.js';
+import type { RedisFleetStore } from '../stores/redis-fleet-store.js';
+import type { DetectionParams } from '../scoring/detection-params.js';
+import { fleetRoutes } from './routes/fleet.js';
 import type { Redis } from 'ioredis';
 import type { RedisKeys } from '../stores/redis-keys.js';
 import { authenticate } from './auth.js';
@@ -46,6 +49,8 @@ export interface ApiDeps {
     index: IndexFollower;
     accounts: RedisAccountStore;
     campaigns: RedisCampaignStore;
+    fleet: RedisFleetStore;
+    fleetMonitor: DetectionParams['fleetMonitor'];
     redis: Redis;
     keys: RedisKeys;
     calibration: Calibration;
@@ -66,6 +71,7 @@ export function createApp(deps: ApiDeps): Koa {
     accountRoutes(router, { ...deps, ...deps.search });
     adminRoutes(router, { ...deps, ...deps.search });
     campaignRoutes(router, { ...deps, ...deps.search });
+    fleetRoutes(router, { ...deps, ...deps.search });
   }
   app.use(async (ctx, next) => {
     const end = deps.metrics.httpDuration.startTimer({ method: ctx.method });

@@ -34,9 +34,14 @@ export function clusterAccounts(edges: readonly AccountEdge[], threshold: number
   for (const e of strong) groups.get(find(e.a))!.edges.push(e);
   for (const c of groups.values()) {
     c.members.sort();
-    c.id = `cmp_${fnv(c.members[0]!).toString(16).padStart(8, '0')}`;
+    c.id = clusterIdOf(c.members);
   }
   return [...groups.values()];
+}
+
+/** A cluster's id, from its smallest member: the same traffic gives the same ids. */
+export function clusterIdOf(sortedMembers: readonly string[]): string {
+  return `cmp_${fnv(sortedMembers[0]!).toString(16).padStart(8, '0')}`;
 }
 
 function fnv(s: string): number {

@@ -5,7 +5,8 @@ import { scoreProfile } from '../scoring/score.js';
 import type { ClassifiedTraffic } from '../scoring/traffic.js';
 import { clusterAccounts } from './cluster-accounts.js';
 import { linkAccounts, type LinkOptions } from './link-accounts.js';
-import { accountVerdict, scoreCampaigns, type AccountVerdict, type CampaignScore } from './score-campaigns.js';
+import { accountVerdict, joinCampaignFleets, type AccountVerdict, type CampaignScore } from './score-campaigns.js';
+import { behavioursOf } from './fleet-signature.js';
 import type { LinkPrompt } from './types.js';
 
 export interface CampaignFindings {
@@ -23,7 +24,7 @@ export function findCampaigns(
 ): CampaignFindings {
   const { threshold, maxKeyShare, ubiquitousFrom, hintCap } = detector.params.linking;
   const clusters = clusterAccounts(linkAccounts(prompts, index, { maxKeyShare, ubiquitousFrom, hintCap, ...link }), threshold);
-  const campaigns = scoreCampaigns(clusters, profiles, detector);
+  const campaigns = joinCampaignFleets(clusters, profiles, behavioursOf(profiles), detector);
   const byMember = new Map<string, CampaignScore>();
   for (const c of campaigns) for (const m of c.members) byMember.set(m, c);
   const verdicts = new Map<string, AccountVerdict>();

@@ -1,6 +1,7 @@
 import type { Detector } from '../scoring/detector.js';
 import { emptyProfile, mergeProfiles, type Profile } from '../scoring/profile.js';
 import { isFlagged, scoreProfile, TIERS, type AccountScore, type Tier } from '../scoring/score.js';
+import { joinFleets, type Behaviour } from './fleet-signature.js';
 import type { Cluster, ReasonKind } from './types.js';
 
 export interface LinkSummary {
@@ -53,6 +54,18 @@ export function scoreCampaigns(clusters: readonly Cluster[], profiles: ReadonlyM
     const heirs = campaign ? c.members.filter((m) => own.get(m)!.nats >= inheritMinNats) : [];
     return { ...s, clusterId: c.id, members: c.members, campaign, heirs, links: summarise(c) };
   });
+}
+
+/**
+ * Scores clusters, then joins those that are campaigns on their own evidence where their fleet
+ * signatures match (fleet-signature.ts), and scores the joined ones: waves of one fleet become one
+ * campaign, and nobody is made a campaign member by a signature alone.
+ */
+export function joinCampaignFleets(clusters: readonly Cluster[], profiles: ReadonlyMap<string, Profile>, behaviours: ReadonlyMap<string, Behaviour>, detector: Detector): CampaignScore[] {
+  const scored = scoreCampaigns(clusters, profiles, detector);
+  const eligible = new Set(scored.filter((c) => c.campaign).map((c) => c.clusterId));
+  const joined = joinFleets(clusters, eligible, behaviours, detector.params.fleetLinking);
+  return joined.merges.length ? scoreCampaigns(joined.clusters, profiles, detector) : scored;
 }
 
 export interface AccountVerdict extends AccountScore {

@@ -5,7 +5,7 @@ export interface LinkPrompt extends Pick<Sample, 'accountId' | 'promptId' | 'ts'
   vector: Float32Array;
 }
 
-export type ReasonKind = 'template' | 'near-duplicate' | 'synchrony' | 'infrastructure';
+export type ReasonKind = 'template' | 'near-duplicate' | 'synchrony' | 'infrastructure' | 'fleet-signature';
 
 export interface EdgeReason {
   kind: ReasonKind;

@@ -1,8 +1,9 @@
+import { behaviourOf, type Behaviour } from '../campaigns/fleet-signature.js';
 import { promptLinkKeys } from '../campaigns/prompt-keys.js';
+import { promptFleetCounts, type PromptFleetCounts, type Release } from '../fleet/fleet-counts.js';
 import { actionsFor, type FiredAction } from '../scoring/actions.js';
 import { countWith, type Detector } from '../scoring/detector.js';
-import type { Sample } from './sample.js';
-import { emptyProfile, type ClassifiedPrompt, type Profile } from '../scoring/profile.js';
+import { emptyProfile, upgradeProfile, type ClassifiedPrompt, type Profile } from '../scoring/profile.js';
 import { scoreProfile, TIERS, type AccountScore, type Tier } from '../scoring/score.js';
 
 export interface FoldInput {
@@ -11,7 +12,7 @@ export interface FoldInput {
   profile: Profile | null;
   tier: Tier;
   /** The oldest prompts stored for the account and not yet in its profile, in store order. */
-  prompts: (ClassifiedPrompt & { metadata?: Sample['metadata'] })[];
+  prompts: ClassifiedPrompt[];
 }
 
 export interface FoldResult {
@@ -22,6 +23,10 @@ export interface FoldResult {
   previousTier: Tier;
   /** Campaign-linking keys (templates, infrastructure) of the folded prompts, with counts. */
   linkKeys: Record<string, number>;
+  /** What the prompts add to the population monitors (only prompts that add something). */
+  fleet: PromptFleetCounts[];
+  /** How the account is run, for joining fleet waves (null until it has two prompts). */
+  behaviour: Behaviour | null;
   /** Set when the account moved up a tier: detectors are told about escalations only. */
   raised?: { from: Tier; to: Tier };
   /** What the configured rules fire at the new tier, on its own evidence (carried on the event). */
@@ -37,18 +42,20 @@ export interface AccountStateStore {
   commitFold(accountId: string, result: FoldResult): Promise<boolean>;
 }
 
-export function foldPrompts(input: FoldInput, detector: Detector): FoldResult {
-  // A profile from before the curriculum model (version 1) holds none of its evidence: start afresh
-  // from the new prompts; the reclassify job rebuilds whole profiles from stored prompts.
-  const profile = input.profile?.version === 2 ? structuredClone(input.profile) : emptyProfile();
+export function foldPrompts(input: FoldInput, detector: Detector, releases: readonly Release[] = []): FoldResult {
+  const profile = input.profile ? structuredClone(upgradeProfile(input.profile)) : emptyProfile();
   const linkKeys: Record<string, number> = {};
+  const fleet: PromptFleetCounts[] = [];
   for (const p of input.prompts) {
     countWith(detector, profile, p);
     for (const key of promptLinkKeys(p.text, p.metadata)) linkKeys[key] = (linkKeys[key] ?? 0) + 1;
+    const counts = promptFleetCounts(p, profile.identity.signupTs, releases, detector.params.fleetMonitor);
+    if (counts.youngHour !== null || counts.releases.length) fleet.push(counts);
   }
   const score = scoreProfile(profile, detector);
   const actions = actionsFor(detector.params.actions, { tier: score.tier, prompts: profile.n });
-  const result: FoldResult = { version: input.version, consumed: input.prompts.length, profile, score, previousTier: input.tier, linkKeys, actions };
+  const behaviour = behaviourOf(profile);
+  const result: FoldResult = { version: input.version, consumed: input.prompts.length, profile, score, previousTier: input.tier, linkKeys, fleet, behaviour, actions };
   if (TIERS.indexOf(score.tier) > TIERS.indexOf(input.tier)) result.raised = { from: input.tier, to: score.tier };
   return result;
 }
@@ -63,14 +70,14 @@ const MAX_FOLD = 5000;
 export async function scoreDirtyAccounts(
   store: AccountStateStore,
   detector: Detector,
-  opts: { maxAccounts: number },
+  opts: { maxAccounts: number; releases?: readonly Release[] },
 ): Promise<{ scored: number; raised: number }> {
   let scored = 0;
   let raised = 0;
   for (const accountId of await store.dirtyAccounts(opts.maxAccounts)) {
     const input = await store.loadForFold(accountId, MAX_FOLD);
     if (input.prompts.length === 0) continue;
-    const result = foldPrompts(input, detector);
+    const result = foldPrompts(input, detector, opts.releases);
     if (await store.commitFold(accountId, result)) {
       scored++;
       if (result.raised) raised++;

@@ -1,6 +1,10 @@
 import { clusterAccounts } from '../campaigns/cluster-accounts.js';
 import { keyEdges, type KeyUses } from '../campaigns/link-accounts.js';
-import { scoreCampaigns, type CampaignScore } from '../campaigns/score-campaigns.js';
+import type { Behaviour } from '../campaigns/fleet-signature.js';
+import { joinCampaignFleets, type CampaignScore } from '../campaigns/score-campaigns.js';
+import { campaignRates, type CampaignRates } from '../fleet/campaign-rates.js';
+import type { Release } from '../fleet/fleet-counts.js';
+import { releasePivot, type Adoption, type ReleasePivot } from '../fleet/release-pivot.js';
 import type { Detector } from '../scoring/detector.js';
 import { emptyProfile, mergeProfiles, type Profile } from '../scoring/profile.js';
 import { actionsFor, type FiredAction } from '../scoring/actions.js';
@@ -8,12 +12,28 @@ import { TIERS, type Tier } from '../scoring/score.js';
 
 /** What the live campaign sweep needs from storage; the Redis implementation lives in src/stores. */
 export interface CampaignStore {
-  /** Per account, the link keys of its folded prompts with counts, and its prompt count. */
-  linkState(): Promise<{ uses: KeyUses; sizes: Map<string, number> }>;
+  linkState(): Promise<LinkState>;
   profiles(accountIds: readonly string[]): Promise<Map<string, Profile>>;
   /** Tiers of the campaigns saved last time, by id. */
   previousTiers(): Promise<Map<string, Tier>>;
-  save(campaigns: readonly LiveCampaign[], raised: readonly CampaignRaise[]): Promise<void>;
+  /** Accounts active after a release and those that moved to it: the population's and the members'. */
+  adoption(release: string, members: readonly string[]): Promise<{ population: Adoption; members: Adoption }>;
+  /** Release pivots already announced, as `clusterId|release`. */
+  announcedPivots(): Promise<Set<string>>;
+  save(campaigns: readonly LiveCampaign[], raised: readonly CampaignRaise[], pivots: readonly PivotEvent[]): Promise<void>;
+}
+
+/** A campaign's first pivot to a release, as its `campaign.release_pivot` event carries it. */
+export interface PivotEvent extends ReleasePivot {
+  clusterId: string;
+  size: number;
+}
+
+/** Per account: the link keys of its folded prompts with counts, its prompt count and how it is run. */
+export interface LinkState {
+  uses: KeyUses;
+  sizes: Map<string, number>;
+  behaviours: Map<string, Behaviour>;
 }
 
 /** A campaign that moved up a tier, as its event carries it: with the actions it fires on its heirs. */
@@ -30,6 +50,9 @@ export interface CampaignRaise {
 export interface LiveCampaign extends CampaignScore {
   /** The members pooled: first/last activity and per-day volume come from it. */
   pooled: Profile;
+  rates: CampaignRates;
+  /** One per configured release the campaign was active after. */
+  releasePivots: ReleasePivot[];
 }
 
 /**
@@ -37,14 +60,30 @@ export interface LiveCampaign extends CampaignScore {
  * one pass over accounts' key counts, not over prompts. Only clusters whose pooled tier is review or
  * block are campaigns; a campaign moving up a tier is announced once.
  */
-export async function sweepCampaigns(store: CampaignStore, detector: Detector): Promise<{ campaigns: number; accounts: number; raised: number }> {
-  const { uses, sizes } = await store.linkState();
+export async function sweepCampaigns(
+  store: CampaignStore,
+  detector: Detector,
+  releases: readonly Release[] = [],
+): Promise<{ campaigns: number; accounts: number; raised: number; pivots: number }> {
+  const { uses, sizes, behaviours } = await store.linkState();
   const { threshold, maxKeyShare, ubiquitousFrom, hintCap } = detector.params.linking;
   const clusters = clusterAccounts(keyEdges(uses, sizes, { maxKeyShare, ubiquitousFrom, hintCap }), threshold);
   const profiles = await store.profiles(clusters.flatMap((c) => c.members));
-  const campaigns: LiveCampaign[] = scoreCampaigns(clusters, profiles, detector)
-    .filter((c) => c.campaign)
-    .map((c) => ({ ...c, pooled: c.members.map((m) => profiles.get(m)).filter((p): p is Profile => !!p).reduce(mergeProfiles, emptyProfile()) }));
+  const campaigns: LiveCampaign[] = [];
+  for (const c of joinCampaignFleets(clusters, profiles, behaviours, detector).filter((x) => x.campaign)) {
+    const pooled = c.members.map((m) => profiles.get(m)).filter((p): p is Profile => !!p).reduce(mergeProfiles, emptyProfile());
+    const releasePivots: ReleasePivot[] = [];
+    for (const r of releases) {
+      if (pooled.lastTs === null || pooled.lastTs < r.at) continue;
+      const { population, members } = await store.adoption(r.name, c.members);
+      releasePivots.push(releasePivot(r, members, population, detector.params.fleetMonitor));
+    }
+    campaigns.push({ ...c, pooled, rates: campaignRates(pooled), releasePivots });
+  }
+  const announced = await store.announcedPivots();
+  const pivots: PivotEvent[] = campaigns.flatMap((c) =>
+    c.releasePivots.filter((p) => p.pivoted && !announced.has(`${c.clusterId}|${p.release}`)).map((p) => ({ ...p, clusterId: c.clusterId, size: c.members.length })),
+  );
   const before = await store.previousTiers();
   const raised: CampaignRaise[] = campaigns.flatMap((c) => {
     const from = before.get(c.clusterId) ?? 'none';
@@ -52,6 +91,6 @@ export async function sweepCampaigns(store: CampaignStore, detector: Detector): 
     const actions = actionsFor(detector.params.actions, { tier: c.tier, prompts: c.pooled.n, campaign: { clusterId: c.clusterId, tier: c.tier } });
     return [{ clusterId: c.clusterId, from, to: c.tier, score: c.score, size: c.members.length, heirs: c.heirs, actions }];
   });
-  await store.save(campaigns, raised);
-  return { campaigns: campaigns.length, accounts: campaigns.reduce((n, c) => n + c.members.length, 0), raised: raised.length };
+  await store.save(campaigns, raised, pivots);
+  return { campaigns: campaigns.length, accounts: campaigns.reduce((n, c) => n + c.members.length, 0), raised: raised.length, pivots: pivots.length };
 }

@@ -15,6 +15,7 @@ import { relayEvents } from '../stores/event-relay.js';
 import { TaxonomySource } from '../stores/taxonomy-source.js';
 import { RedisAccountStore } from '../stores/redis-account-store.js';
 import { RedisCampaignStore } from '../stores/redis-campaign-store.js';
+import { RedisFleetStore } from '../stores/redis-fleet-store.js';
 import { redisKeys } from '../stores/redis-keys.js';
 import { assertStoreModel, RedisPromptStore } from '../stores/redis-prompt-store.js';
 import { startWorker } from '../workers.js';
@@ -68,6 +69,7 @@ try {
         scoreProcessor({
           accounts,
           detector,
+          releases: config.MODEL_RELEASES,
           ...(webhook ? { relayEvents: () => relayEvents(conn, keys, q) } : {}),
         }),
         1,
@@ -78,7 +80,7 @@ try {
     workers.push(
       startWorker('reclassify', reclassifyProcessor({ embedder, classifier, store: accounts }), 1, opts),
     );
-    workers.push(startWorker('campaigns', campaignsProcessor({ store: new RedisCampaignStore(conn, keys), detector }), 1, opts));
+    workers.push(startWorker('campaigns', campaignsProcessor({ store: new RedisCampaignStore(conn, keys), fleet: new RedisFleetStore(conn, keys), detector, releases: config.MODEL_RELEASES }), 1, opts));
     await queues.schedule('campaigns', config.CAMPAIGN_INTERVAL_MS, {});
     if (config.RETENTION_DAYS > 0) {
       workers.push(startWorker('retention', retentionProcessor({ store: accounts }), 1, opts));

@@ -38,6 +38,23 @@ export const detectionParamsSchema = z
       ),
     ),
     linking: param(z.object({ maxKeyShare: share, ubiquitousFrom: z.number().int().min(0), hintCap: z.number().min(0), threshold: z.number().positive(), inheritMinNats: z.number().min(0) }).strict()),
+    fleetLinking: param(z.object({ minMembers: z.number().int().min(2), minAgreement: share, minNats: z.number().positive() }).strict()),
+    fleetMonitor: param(
+      z
+        .object({
+          youngDays: z.number().positive(),
+          baselineHours: z.number().int().min(1),
+          minBaselineHours: z.number().int().min(1),
+          alertFactor: z.number().min(1),
+          alertMinPrompts: z.number().int().min(1),
+          topAccounts: z.number().int().min(1),
+          pivotHours: z.number().positive(),
+          pivotMinExposed: z.number().int().min(1),
+          pivotMinNats: z.number().positive(),
+        })
+        .strict()
+        .refine((m) => m.minBaselineHours <= m.baselineHours, 'fleetMonitor.minBaselineHours must not exceed baselineHours'),
+    ),
   })
   .strict();
 
@@ -54,6 +71,8 @@ export interface DetectionParams {
   calibration: { watch: number; review: number; block: number; confidence: number; blockMarginNats: number };
   actions: ActionRule[];
   linking: { maxKeyShare: number; ubiquitousFrom: number; hintCap: number; threshold: number; inheritMinNats: number };
+  fleetLinking: DetectionParamsFile['fleetLinking']['value'];
+  fleetMonitor: DetectionParamsFile['fleetMonitor']['value'];
 }
 
 export function detectionParamsFrom(file: DetectionParamsFile): DetectionParams {
@@ -67,6 +86,8 @@ export function detectionParamsFrom(file: DetectionParamsFile): DetectionParams 
     calibration: file.calibration.value,
     actions: file.actions.value,
     linking: file.linking.value,
+    fleetLinking: file.fleetLinking.value,
+    fleetMonitor: file.fleetMonitor.value,
   };
 }
 

@@ -8,6 +8,22 @@ export interface ClassifiedPrompt extends Classification {
   /** Epoch milliseconds. */
   ts: number;
   text: string;
+  /** What the abuse pipeline attached (sample.ts validates the fields read here). */
+  metadata?: Record<string, string | number | boolean | null>;
+}
+
+/** Who the account says it is, as its latest prompt carried it: what fleet linking compares. */
+export interface Identity {
+  client: string | null;
+  emailDomain: string | null;
+  /** Epoch milliseconds. */
+  signupTs: number | null;
+}
+
+/** One model's use by the account: release pivots read when it first moved to a new one. */
+export interface ModelUse {
+  n: number;
+  firstTs: number;
 }
 
 /** A prompt the curriculum model found most like instruction or benchmark data. */
@@ -40,7 +56,7 @@ export interface ExamplePrompt {
  * example prompts. Plain JSON, and `mergeProfiles` pools accounts (e.g. a campaign cluster).
  */
 export interface Profile {
-  version: 2;
+  version: 3;
   n: number;
   /** Mixture log-likelihoods over `MIX_GRID` (curriculum-evidence.ts): the account's evidence. */
   mix: number[];
@@ -66,18 +82,25 @@ export interface Profile {
   /** Log-gap moments of consecutive in-order prompts (pooled across members after a merge). */
   gaps: { count: number; sum: number; sumSq: number };
   examples: ExamplePrompt[];
+  identity: Identity;
+  /** Per requested model (at most MAX_MODELS; later ones are not tracked). */
+  models: Record<string, ModelUse>;
+  outputTokens: number;
+  /** Output tokens per 6-hour bucket, kept like `buckets`: fleet rates are read from it. */
+  tokenBuckets: Record<string, number>;
 }
 
 export const SKETCH_SIZE = 32;
 export const EXAMPLES = 8;
 export const TOP_PROMPTS = 8;
 export const BUCKET_MS = 6 * 3600 * 1000;
+export const MAX_MODELS = 16;
 export const RETENTION_MS = 120 * 24 * 3600 * 1000;
 const BUCKETS_PER_DAY = 4;
 
 export function emptyProfile(): Profile {
   return {
-    version: 2,
+    version: 3,
     n: 0,
     mix: emptyMixture(),
     curriculumLike: 0,
@@ -94,7 +117,23 @@ export function emptyProfile(): Profile {
     peak24h: 0,
     gaps: { count: 0, sum: 0, sumSq: 0 },
     examples: [],
+    identity: { client: null, emailDomain: null, signupTs: null },
+    models: {},
+    outputTokens: 0,
+    tokenBuckets: {},
   };
+}
+
+/**
+ * A stored profile as this version reads it. Version 2 lacks identity, models and tokens, which
+ * start empty and fill from new prompts; its evidence is kept. Version 1 held none of the curriculum
+ * model's evidence: it starts afresh (the reclassify job rebuilds whole profiles from stored prompts).
+ */
+export function upgradeProfile(stored: unknown): Profile {
+  const p = stored as Partial<Profile> & { version?: number };
+  if (p?.version === 3) return p as Profile;
+  if (p?.version === 2) return { ...emptyProfile(), ...p, version: 3 };
+  return emptyProfile();
 }
 
 /** Pure: returns a new profile with the prompt counted, with what the prompt model says of it. */
@@ -133,10 +172,33 @@ export function countPrompt(out: Profile, p: ClassifiedPrompt, { llr, explain }:
   out.hourOfDay[new Date(p.ts).getUTCHours()]!++;
   const b = String(Math.floor(p.ts / BUCKET_MS));
   out.buckets[b] = (out.buckets[b] ?? 0) + 1;
+  if (p.metadata) countMetadata(out, p.ts, b, p.metadata);
   prune(out);
 
   if (p.highValue) {
     out.examples = keepSmallest([...out.examples, { promptId: p.promptId, subArea: p.subArea, rank: rankOf(p.promptId) }]);
+  }
+}
+
+function countMetadata(out: Profile, ts: number, bucket: string, m: NonNullable<ClassifiedPrompt['metadata']>): void {
+  const text = (k: string) => (typeof m[k] === 'string' && m[k] !== '' ? String(m[k]).toLowerCase() : null);
+  const signup = typeof m.signupTs === 'string' ? Date.parse(m.signupTs) : typeof m.signupTs === 'number' ? m.signupTs : NaN;
+  out.identity = {
+    client: text('userAgent') ?? out.identity.client,
+    emailDomain: text('emailDomain') ?? out.identity.emailDomain,
+    signupTs: Number.isFinite(signup) ? signup : out.identity.signupTs,
+  };
+  const model = text('model');
+  if (model !== null) {
+    const use = out.models[model];
+    if (use) {
+      use.n++;
+      use.firstTs = Math.min(use.firstTs, ts);
+    } else if (Object.keys(out.models).length < MAX_MODELS) out.models[model] = { n: 1, firstTs: ts };
+  }
+  if (typeof m.outputTokens === 'number') {
+    out.outputTokens += m.outputTokens;
+    out.tokenBuckets[bucket] = (out.tokenBuckets[bucket] ?? 0) + m.outputTokens;
   }
 }
 
@@ -160,6 +222,15 @@ export function mergeProfiles(a: Profile, b: Profile): Profile {
   out.peak24h = Math.max(a.peak24h, b.peak24h);
   out.gaps = { count: a.gaps.count + b.gaps.count, sum: a.gaps.sum + b.gaps.sum, sumSq: a.gaps.sumSq + b.gaps.sumSq };
   out.examples = keepSmallest([...a.examples, ...b.examples.filter((e) => !a.examples.some((x) => x.promptId === e.promptId))]);
+  out.identity = b.identity;
+  out.models = structuredClone(a.models);
+  for (const [name, use] of Object.entries(b.models)) {
+    const mine = out.models[name];
+    if (mine) out.models[name] = { n: mine.n + use.n, firstTs: Math.min(mine.firstTs, use.firstTs) };
+    else if (Object.keys(out.models).length < MAX_MODELS) out.models[name] = { ...use };
+  }
+  out.outputTokens = a.outputTokens + b.outputTokens;
+  out.tokenBuckets = addRecords(a.tokenBuckets, b.tokenBuckets);
   prune(out);
   return out;
 }
@@ -186,6 +257,7 @@ function prune(p: Profile): void {
   if (p.lastTs === null) return;
   const oldest = Math.floor((p.lastTs - RETENTION_MS) / BUCKET_MS);
   for (const k of Object.keys(p.buckets)) if (Number(k) < oldest) delete p.buckets[k];
+  for (const k of Object.keys(p.tokenBuckets)) if (Number(k) < oldest) delete p.tokenBuckets[k];
 }
 
 /** Largest sum over `width` consecutive buckets. */

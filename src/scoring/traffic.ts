@@ -39,7 +39,7 @@ export function buildProfiles(t: ClassifiedTraffic, detector: Pick<Detector, 'mo
   t.samples.forEach((s, i) => {
     let p = profiles.get(s.accountId);
     if (!p) profiles.set(s.accountId, (p = emptyProfile()));
-    countWith(detector, p, { ...t.classes[i]!, promptId: s.promptId, ts: s.ts, text: s.text });
+    countWith(detector, p, { ...t.classes[i]!, promptId: s.promptId, ts: s.ts, text: s.text, ...(s.metadata ? { metadata: s.metadata } : {}) });
   });
   return profiles;
 }

@@ -4,7 +4,7 @@ import type { ReclassifyStore } from '../domain/reclassify.js';
 import type { RetentionStore } from '../domain/retention.js';
 import type { Classification } from '../scoring/classifier.js';
 import type { Sample } from '../domain/sample.js';
-import type { ClassifiedPrompt, Profile } from '../scoring/profile.js';
+import { upgradeProfile, type ClassifiedPrompt } from '../scoring/profile.js';
 import type { AccountScore, Tier } from '../scoring/score.js';
 import type { RedisKeys } from './redis-keys.js';
 import type { RedisPromptStore } from './redis-prompt-store.js';
@@ -26,7 +26,23 @@ redis.call('ZADD', p .. ':scores', ARGV[6], aid)
 if ARGV[10] ~= '' then
   redis.call('XADD', p .. ':events', 'MAXLEN', '~', 100000, '*', 'type', 'account.tier_raised', 'data', ARGV[10])
 end
-for i = 11, #ARGV, 2 do redis.call('HINCRBY', acct .. ':links', ARGV[i], ARGV[i + 1]) end
+if ARGV[11] ~= '' then redis.call('HSET', acct, 'b', ARGV[11]) end
+-- Population monitors: each prompt adds to them once ever ('f' on the prompt), so a profile rebuilt
+-- from stored prompts does not count them again.
+for _, c in ipairs(cjson.decode(ARGV[12])) do
+  if redis.call('HSETNX', p .. ':prompt:' .. c.p, 'f', '1') == 1 then
+    if c.h then
+      redis.call('HINCRBY', p .. ':fleet:young', c.h, 1)
+      redis.call('HINCRBY', p .. ':fleet:young', c.h .. ':t', c.t)
+      redis.call('ZINCRBY', p .. ':fleet:young:' .. c.h, 1, aid)
+    end
+    for _, r in ipairs(c.r) do
+      redis.call('SADD', p .. ':release:' .. r[1] .. ':exposed', aid)
+      if r[2] == 1 then redis.call('SADD', p .. ':release:' .. r[1] .. ':adopted', aid) end
+    end
+  end
+end
+for i = 13, #ARGV, 2 do redis.call('HINCRBY', acct .. ':links', ARGV[i], ARGV[i + 1]) end
 if redis.call('LLEN', acct .. ':pending') == 0 then redis.call('SREM', p .. ':dirty', aid) end
 return 1
 `;
@@ -138,7 +154,7 @@ export class RedisAccountStore implements AccountStateStore, ReclassifyStore, Re
     });
     return {
       version: Number(v ?? 0),
-      profile: profile ? (JSON.parse(profile) as Profile) : null,
+      profile: profile ? upgradeProfile(JSON.parse(profile)) : null,
       tier: (tier as Tier | null) ?? 'none',
       prompts,
     };
@@ -162,6 +178,8 @@ export class RedisAccountStore implements AccountStateStore, ReclassifyStore, Re
       JSON.stringify(r.score.evidence),
       now,
       event,
+      r.behaviour ? JSON.stringify(r.behaviour) : '',
+      JSON.stringify(r.fleet.map((c) => ({ p: c.promptId, h: c.youngHour === null ? false : String(c.youngHour), t: c.outputTokens, r: c.releases.map((x) => [x.name, x.adopted ? 1 : 0]) }))),
       ...Object.entries(r.linkKeys).flat(),
     );
     return ok === 1;

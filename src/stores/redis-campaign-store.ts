@@ -1,7 +1,9 @@
 import type { Redis } from 'ioredis';
 import type { KeyUses } from '../campaigns/link-accounts.js';
-import type { CampaignRaise, CampaignStore, LiveCampaign } from '../domain/campaign-sweep.js';
-import { BUCKET_MS, type Profile } from '../scoring/profile.js';
+import type { Behaviour } from '../campaigns/fleet-signature.js';
+import type { CampaignRaise, CampaignStore, LinkState, LiveCampaign, PivotEvent } from '../domain/campaign-sweep.js';
+import type { Adoption } from '../fleet/release-pivot.js';
+import { BUCKET_MS, upgradeProfile, type Profile } from '../scoring/profile.js';
 import type { Tier } from '../scoring/score.js';
 import type { RedisKeys } from './redis-keys.js';
 
@@ -16,7 +18,9 @@ export interface CampaignView {
   members: string[];
   links: LiveCampaign['links'];
   examplePromptIds: string[];
-  timeline: { day: string; prompts: number }[];
+  timeline: { day: string; prompts: number; outputTokens: number }[];
+  rates: LiveCampaign['rates'];
+  releasePivots: LiveCampaign['releasePivots'];
   evidence: LiveCampaign['evidence'];
 }
 
@@ -26,19 +30,22 @@ export class RedisCampaignStore implements CampaignStore {
     private readonly keys: RedisKeys,
   ) {}
 
-  async linkState(): Promise<{ uses: KeyUses; sizes: Map<string, number> }> {
+  async linkState(): Promise<LinkState> {
     const uses: KeyUses = new Map();
     const sizes = new Map<string, number>();
+    const behaviours = new Map<string, Behaviour>();
     let cursor = '0';
     do {
       const [next, ids] = await this.redis.sscan(this.keys.accounts, cursor, 'COUNT', 500);
       cursor = next;
       const pipeline = this.redis.pipeline();
-      for (const id of ids) pipeline.hgetall(`${this.keys.account(id)}:links`).hget(this.keys.account(id), 'n');
+      for (const id of ids) pipeline.hgetall(`${this.keys.account(id)}:links`).hmget(this.keys.account(id), 'n', 'b');
       const res = (await pipeline.exec()) ?? [];
       ids.forEach((id, i) => {
         const links = res[2 * i]?.[1] as Record<string, string>;
-        sizes.set(id, Number(res[2 * i + 1]?.[1] ?? 0));
+        const [n, behaviour] = (res[2 * i + 1]?.[1] ?? []) as (string | null)[];
+        sizes.set(id, Number(n ?? 0));
+        if (behaviour) behaviours.set(id, JSON.parse(behaviour) as Behaviour);
         for (const [key, count] of Object.entries(links ?? {})) {
           let byAccount = uses.get(key);
           if (!byAccount) uses.set(key, (byAccount = new Map()));
@@ -46,7 +53,7 @@ export class RedisCampaignStore implements CampaignStore {
         }
       });
     } while (cursor !== '0');
-    return { uses, sizes };
+    return { uses, sizes, behaviours };
   }
 
   async profiles(accountIds: readonly string[]): Promise<Map<string, Profile>> {
@@ -56,9 +63,22 @@ export class RedisCampaignStore implements CampaignStore {
     const out = new Map<string, Profile>();
     accountIds.forEach((id, i) => {
       const json = res[i]?.[1];
-      if (typeof json === 'string') out.set(id, JSON.parse(json) as Profile);
+      if (typeof json === 'string') out.set(id, upgradeProfile(JSON.parse(json)));
     });
     return out;
+  }
+
+  async adoption(release: string, members: readonly string[]): Promise<{ population: Adoption; members: Adoption }> {
+    const [exposed, adopted] = [this.keys.releaseExposed(release), this.keys.releaseAdopted(release)];
+    const tx = this.redis.multi().scard(exposed).scard(adopted);
+    if (members.length) tx.smismember(exposed, ...members).smismember(adopted, ...members);
+    const res = ((await tx.exec()) ?? []).map(([, v]) => v);
+    const count = (v: unknown) => (Array.isArray(v) ? v.filter((x) => x === 1).length : 0);
+    return { population: { exposed: Number(res[0]), adopted: Number(res[1]) }, members: { exposed: count(res[2]), adopted: count(res[3]) } };
+  }
+
+  async announcedPivots(): Promise<Set<string>> {
+    return new Set(await this.redis.hkeys(this.keys.campaignPivots));
   }
 
   async previousTiers(): Promise<Map<string, Tier>> {
@@ -66,7 +86,7 @@ export class RedisCampaignStore implements CampaignStore {
   }
 
   /** Replaces the campaign set in one transaction, so readers never see half of a sweep. */
-  async save(campaigns: readonly LiveCampaign[], raised: readonly CampaignRaise[]): Promise<void> {
+  async save(campaigns: readonly LiveCampaign[], raised: readonly CampaignRaise[], pivots: readonly PivotEvent[]): Promise<void> {
     const previous = await this.redis.hkeys(this.keys.campaignTiers);
     const tx = this.redis.multi().del(this.keys.campaigns, this.keys.campaignTiers, this.keys.campaignOf);
     const live = new Set(campaigns.map((c) => c.clusterId));
@@ -78,6 +98,10 @@ export class RedisCampaignStore implements CampaignStore {
     }
     const at = new Date().toISOString();
     for (const r of raised) tx.xadd(this.keys.events, 'MAXLEN', '~', 100000, '*', 'type', 'campaign.tier_raised', 'data', JSON.stringify({ ...r, at }));
+    for (const p of pivots) {
+      tx.xadd(this.keys.events, 'MAXLEN', '~', 100000, '*', 'type', 'campaign.release_pivot', 'data', JSON.stringify({ ...p, announcedAt: at }));
+      tx.hset(this.keys.campaignPivots, `${p.clusterId}|${p.release}`, at);
+    }
     await tx.exec();
   }
 
@@ -102,10 +126,11 @@ export class RedisCampaignStore implements CampaignStore {
 }
 
 function view(c: LiveCampaign): CampaignView {
-  const perDay = new Map<string, number>();
+  const perDay = new Map<string, { prompts: number; outputTokens: number }>();
   for (const [bucket, n] of Object.entries(c.pooled.buckets)) {
     const day = new Date(Number(bucket) * BUCKET_MS).toISOString().slice(0, 10);
-    perDay.set(day, (perDay.get(day) ?? 0) + n);
+    const d = perDay.get(day) ?? { prompts: 0, outputTokens: 0 };
+    perDay.set(day, { prompts: d.prompts + n, outputTokens: d.outputTokens + (c.pooled.tokenBuckets[bucket] ?? 0) });
   }
   return {
     clusterId: c.clusterId,
@@ -118,7 +143,9 @@ function view(c: LiveCampaign): CampaignView {
     members: c.members,
     links: c.links,
     examplePromptIds: c.evidence.examplePromptIds,
-    timeline: [...perDay].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([day, prompts]) => ({ day, prompts })),
+    timeline: [...perDay].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([day, d]) => ({ day, ...d })),
+    rates: c.rates,
+    releasePivots: c.releasePivots,
     evidence: c.evidence,
   };
 }

@@ -21,6 +21,16 @@ export function redisKeys(prefix: string) {
     campaign: (clusterId: string) => `${prefix}:campaign:${clusterId}`,
     campaignTiers: `${prefix}:campaign-tiers`,
     campaignOf: `${prefix}:campaign-of`,
+    /** Release pivots already announced, by `clusterId|release`. */
+    campaignPivots: `${prefix}:campaign-pivots`,
+    /** Young-population prompts per hour (field `<hour>`) and output tokens (`<hour>:t`). */
+    fleetYoung: `${prefix}:fleet:young`,
+    /** Young accounts by prompts in one hour: who is behind an alert. */
+    fleetYoungHour: (hour: number) => `${prefix}:fleet:young:${hour}`,
+    fleetWatermark: `${prefix}:fleet:watermark`,
+    fleetAlerts: `${prefix}:fleet:alerts`,
+    releaseExposed: (release: string) => `${prefix}:release:${release}:exposed`,
+    releaseAdopted: (release: string) => `${prefix}:release:${release}:adopted`,
   };
 }
 
