@@ -22,8 +22,8 @@ export function findCampaigns(
   index: VectorIndex,
   link: Partial<LinkOptions> = {},
 ): CampaignFindings {
-  const { threshold, maxKeyShare, ubiquitousFrom, hintCap } = detector.params.linking;
-  const clusters = clusterAccounts(linkAccounts(prompts, index, { maxKeyShare, ubiquitousFrom, hintCap, ...link }), threshold);
+  const { threshold, maxKeyShare, ubiquitousFrom, waveTail, hintCap } = detector.params.linking;
+  const clusters = clusterAccounts(linkAccounts(prompts, index, { maxKeyShare, ubiquitousFrom, waveTail, hintCap, ...link }), threshold);
   const campaigns = joinCampaignFleets(clusters, profiles, behavioursOf(profiles), detector);
   const byMember = new Map<string, CampaignScore>();
   for (const c of campaigns) for (const m of c.members) byMember.set(m, c);

@@ -20,13 +20,19 @@ export interface LinkOptions {
   maxKeyShare: number;
   ubiquitousFrom: number;
   /**
+   * A signup wave (one hour, one client) is judged against the client's own signup rate instead:
+   * it is evidence when that many signups in one hour would happen by chance with at most this
+   * probability (Poisson, the client's accounts spread evenly over the population's signup span).
+   */
+  waveTail: number;
+  /**
    * The most one kind of hint (an infrastructure kind weighted under 1: /24, mail domain, signup
    * hour, user agent, ASN) adds to an edge: alone it never links, two kinds together can.
    */
   hintCap: number;
 }
 
-export const DEFAULT_LINK_OPTIONS: LinkOptions = { k: 8, nearDuplicate: 0.95, partnersPerKey: 24, minWeight: 0.05, maxKeyShare: 0.03, ubiquitousFrom: 20, hintCap: 0.5 };
+export const DEFAULT_LINK_OPTIONS: LinkOptions = { k: 8, nearDuplicate: 0.95, partnersPerKey: 24, minWeight: 0.05, maxKeyShare: 0.03, ubiquitousFrom: 20, waveTail: 1e-6, hintCap: 0.5 };
 
 const W_TEMPLATE = 1;
 /**
@@ -114,9 +120,12 @@ function edgeSet(hintCap: number) {
 
 function addKeyEdges(uses: KeyUses, sizes: ReadonlyMap<string, number>, opt: LinkOptions, addReason: (a: string, b: string, r: EdgeReason) => void): void {
   const accounts = sizes.size;
+  const wave = waveRates(uses);
   for (const [key, byAccount] of uses) {
     const kind: ReasonKind = key.startsWith('t:') ? 'template' : 'infrastructure';
-    const ubiquitous = byAccount.size > opt.maxKeyShare * accounts && byAccount.size > opt.ubiquitousFrom;
+    const ubiquitous = key.startsWith('i:signupWave:')
+      ? poissonTail(byAccount.size, wave.perHour(key)) > opt.waveTail
+      : byAccount.size > opt.maxKeyShare * accounts && byAccount.size > opt.ubiquitousFrom;
     if (byAccount.size < 2 || (kind === 'infrastructure' && ubiquitous)) continue;
     const base = (kind === 'template' ? W_TEMPLATE : INFRA_WEIGHTS[infraKind(key.slice(2))] ?? 0) * Math.log(accounts / byAccount.size);
     if (base <= 0) continue;
@@ -136,6 +145,42 @@ function addKeyEdges(uses: KeyUses, sizes: ReadonlyMap<string, number>, opt: Lin
     }
   }
 
+}
+
+/**
+ * Signups per hour each client would see by chance: its accounts spread evenly over the hours
+ * between the population's first and last signup. A popular SDK in a big population signs up many
+ * accounts every hour; a fleet's wave is many more than its client's rate in one hour.
+ */
+function waveRates(uses: KeyUses) {
+  const perClient = new Map<string, number>();
+  let first = Infinity;
+  let last = -Infinity;
+  for (const [key, byAccount] of uses) {
+    if (key.startsWith('i:userAgent:')) perClient.set(key.slice('i:userAgent:'.length), byAccount.size);
+    else if (key.startsWith('i:signupHour:')) {
+      const h = Number(key.slice('i:signupHour:'.length));
+      first = Math.min(first, h);
+      last = Math.max(last, h);
+    }
+  }
+  const hours = Math.max(1, last - first + 1);
+  return { perHour: (waveKey: string) => (perClient.get(waveKey.slice(waveKey.indexOf('|') + 1)) ?? 0) / hours };
+}
+
+/** P(X >= k) for X ~ Poisson(lambda), summed upward from k in log space (no underflow for big lambda). */
+function poissonTail(k: number, lambda: number): number {
+  if (k <= lambda) return 1;
+  if (lambda <= 0) return 0;
+  let logFactorial = 0;
+  for (let i = 2; i <= k; i++) logFactorial += Math.log(i);
+  let term = Math.exp(-lambda + k * Math.log(lambda) - logFactorial);
+  let sum = 0;
+  for (let i = k; term > sum * 1e-12 && i < k + 10_000; i++) {
+    sum += term;
+    term *= lambda / (i + 1);
+  }
+  return Math.min(1, sum);
 }
 
 /** Share of the account's prompts carrying the evidence, shrunk while the count is small. */

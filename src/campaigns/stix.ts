@@ -89,10 +89,21 @@ function pattern(link: LinkSummary, salt: string | null): { name: string; patter
       return { name: `shared mail domain ${value}`, pattern: `[email-addr:value MATCHES '${quote(`@${value.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}$`)}']` };
     case 'userAgent':
       return { name: 'shared client user agent', pattern: `[network-traffic:extensions.'http-request-ext'.request_header.'User-Agent' = '${quote(value)}']` };
+    case 'signupWave': {
+      // `<hour>[+]|<client>`: accounts created in that hour (a half hour earlier with `+`) with that client.
+      const m = value.match(/^(\d+)(\+?)\|(.+)$/);
+      if (!m) return null;
+      const from = (Number(m[1]) - (m[2] ? 0.5 : 0)) * 3_600_000;
+      const iso = (ms: number) => new Date(ms).toISOString();
+      return {
+        name: `signup wave: accounts created ${iso(from)} to ${iso(from + 3_600_000)} with one client`,
+        pattern: `[user-account:account_created >= t'${iso(from)}' AND user-account:account_created < t'${iso(from + 3_600_000)}'] AND [network-traffic:extensions.'http-request-ext'.request_header.'User-Agent' = '${quote(m[3]!)}']`,
+      };
+    }
     case 'paymentFingerprint':
       return salt === null ? null : { name: 'shared payment card (HMAC-SHA256 of its fingerprint)', pattern: `[x-payment-card:fingerprint_hmac_sha256 = '${hmac(salt, value)}']` };
     default:
-      // ASNs, signup hours and waves describe a moment or a network too broad to block on.
+      // ASNs and signup hours alone describe a moment or a network too broad to block on.
       return null;
   }
 }

@@ -66,8 +66,8 @@ export async function sweepCampaigns(
   releases: readonly Release[] = [],
 ): Promise<{ campaigns: number; accounts: number; raised: number; pivots: number }> {
   const { uses, sizes, behaviours } = await store.linkState();
-  const { threshold, maxKeyShare, ubiquitousFrom, hintCap } = detector.params.linking;
-  const clusters = clusterAccounts(keyEdges(uses, sizes, { maxKeyShare, ubiquitousFrom, hintCap }), threshold);
+  const { threshold, maxKeyShare, ubiquitousFrom, waveTail, hintCap } = detector.params.linking;
+  const clusters = clusterAccounts(keyEdges(uses, sizes, { maxKeyShare, ubiquitousFrom, waveTail, hintCap }), threshold);
   const profiles = await store.profiles(clusters.flatMap((c) => c.members));
   const campaigns: LiveCampaign[] = [];
   for (const c of joinCampaignFleets(clusters, profiles, behaviours, detector).filter((x) => x.campaign)) {

@@ -13,30 +13,31 @@ export interface FleetStore {
   youngSeries(fromHour: number, toHour: number): Promise<Map<number, HourRate>>;
   /** The first and last hour with young-population traffic, if any. */
   youngHours(): Promise<{ first: number; last: number } | null>;
-  /** The last hour already judged: alerts are raised once, in hour order. */
-  watermark(): Promise<number | null>;
+  /** Hours that already raised an alert: each hour alerts once. */
+  alertedHours(): Promise<Set<number>>;
   topYoungAccounts(hour: number, limit: number): Promise<{ accountId: string; prompts: number }[]>;
-  /** Saves the alerts (events and the recent list), moves the watermark and drops hours older than `keepFrom`, together. */
-  recordAlerts(alerts: readonly FleetRateAlert[], watermark: number, keepFrom: number): Promise<void>;
+  /** Saves the alerts (events, the recent list, the alerted hours) and drops hours before `keepFrom`, together. */
+  recordAlerts(alerts: readonly FleetRateAlert[], keepFrom: number): Promise<void>;
 }
 
 /**
- * Judges every young-population hour that is complete (an hour is complete once traffic of a later
- * hour has been folded: event time, so replayed traffic is judged like live traffic) and not yet
- * judged, against the hours before it. Late samples for a judged hour still count in its rate but
- * raise no second alert.
+ * Judges the young population's hours of the last `baselineHours` (event time, so replayed traffic
+ * is judged like live traffic) against the hours before each, as folded so far. Every sweep judges
+ * them again, so samples folded late still count, and an hour that departs from its baseline raises
+ * one alert, the first time it does. The hour still filling is judged too: a surge is reported while
+ * it runs, not an hour later.
  */
 export async function monitorFleet(store: FleetStore, params: DetectionParams['fleetMonitor']): Promise<{ judged: number; alerts: number }> {
   const span = await store.youngHours();
   if (!span) return { judged: 0, alerts: 0 };
-  const done = (await store.watermark()) ?? span.first - 1;
+  const from = Math.max(span.first, span.last - params.baselineHours);
+  const alerted = await store.alertedHours();
   const candidates: number[] = [];
-  for (let h = Math.max(done + 1, span.first); h < span.last; h++) candidates.push(h);
-  if (!candidates.length) return { judged: 0, alerts: 0 };
-  const series = await store.youngSeries(Math.max(span.first, candidates[0]! - params.baselineHours), span.last - 1);
+  for (let h = from; h <= span.last; h++) if (!alerted.has(h)) candidates.push(h);
+  const series = await store.youngSeries(Math.max(span.first, from - params.baselineHours), span.last);
   const at = new Date().toISOString();
   const alerts: FleetRateAlert[] = [];
   for (const a of rateAlerts(series, candidates, span.first, params)) alerts.push({ ...a, at, accounts: await store.topYoungAccounts(a.hour, params.topAccounts) });
-  await store.recordAlerts(alerts, candidates[candidates.length - 1]!, span.last - params.baselineHours - 1);
+  await store.recordAlerts(alerts, from - params.baselineHours);
   return { judged: candidates.length, alerts: alerts.length };
 }

@@ -37,7 +37,9 @@ export const detectionParamsSchema = z
           .refine((r) => r.minTier || r.minPrompts || r.campaignMinTier, 'an action rule needs at least one condition'),
       ),
     ),
-    linking: param(z.object({ maxKeyShare: share, ubiquitousFrom: z.number().int().min(0), hintCap: z.number().min(0), threshold: z.number().positive(), inheritMinNats: z.number().min(0) }).strict()),
+    linking: param(
+      z.object({ maxKeyShare: share, ubiquitousFrom: z.number().int().min(0), waveTail: share, hintCap: z.number().min(0), threshold: z.number().positive(), inheritMinNats: z.number().min(0) }).strict(),
+    ),
     fleetLinking: param(z.object({ minMembers: z.number().int().min(2), minAgreement: share, minNats: z.number().positive() }).strict()),
     fleetMonitor: param(
       z
@@ -70,7 +72,7 @@ export interface DetectionParams {
   templatedJob: { from: number; to: number; minPrompts: number; maxAccounts: number };
   calibration: { watch: number; review: number; block: number; confidence: number; blockMarginNats: number };
   actions: ActionRule[];
-  linking: { maxKeyShare: number; ubiquitousFrom: number; hintCap: number; threshold: number; inheritMinNats: number };
+  linking: DetectionParamsFile['linking']['value'];
   fleetLinking: DetectionParamsFile['fleetLinking']['value'];
   fleetMonitor: DetectionParamsFile['fleetMonitor']['value'];
 }

@@ -37,6 +37,7 @@ for _, c in ipairs(cjson.decode(ARGV[12])) do
       redis.call('ZINCRBY', p .. ':fleet:young:' .. c.h, 1, aid)
     end
     for _, r in ipairs(c.r) do
+      redis.call('SADD', p .. ':releases', r[1])
       redis.call('SADD', p .. ':release:' .. r[1] .. ':exposed', aid)
       if r[2] == 1 then redis.call('SADD', p .. ':release:' .. r[1] .. ':adopted', aid) end
     end
@@ -78,6 +79,14 @@ local function drop_account_if_empty(p, aid)
   local left = redis.call('ZCARD', acct .. ':prompts')
   if left == 0 then
     redis.call('DEL', acct, acct .. ':pending', acct .. ':links')
+    -- The monitors keep counts, which stay, and account ids, which go with the account.
+    for _, h in ipairs(redis.call('HKEYS', p .. ':fleet:young')) do
+      if not string.find(h, ':') then redis.call('ZREM', p .. ':fleet:young:' .. h, aid) end
+    end
+    for _, r in ipairs(redis.call('SMEMBERS', p .. ':releases')) do
+      redis.call('SREM', p .. ':release:' .. r .. ':exposed', aid)
+      redis.call('SREM', p .. ':release:' .. r .. ':adopted', aid)
+    end
     redis.call('ZREM', p .. ':scores', aid)
     redis.call('SREM', p .. ':accounts', aid)
     redis.call('SREM', p .. ':dirty', aid)

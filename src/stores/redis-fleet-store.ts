@@ -32,9 +32,8 @@ export class RedisFleetStore implements FleetStore {
     return hours.length ? { first: Math.min(...hours), last: Math.max(...hours) } : null;
   }
 
-  async watermark(): Promise<number | null> {
-    const v = await this.redis.get(this.keys.fleetWatermark);
-    return v === null ? null : Number(v);
+  async alertedHours(): Promise<Set<number>> {
+    return new Set((await this.redis.hkeys(this.keys.fleetAlerted)).map(Number));
   }
 
   async topYoungAccounts(hour: number, limit: number): Promise<{ accountId: string; prompts: number }[]> {
@@ -44,16 +43,19 @@ export class RedisFleetStore implements FleetStore {
     return out;
   }
 
-  async recordAlerts(alerts: readonly FleetRateAlert[], watermark: number, keepFrom: number): Promise<void> {
-    const tx = this.redis.multi().set(this.keys.fleetWatermark, watermark);
+  async recordAlerts(alerts: readonly FleetRateAlert[], keepFrom: number): Promise<void> {
+    const tx = this.redis.multi();
     for (const a of alerts) {
       const data = JSON.stringify(a);
-      tx.xadd(this.keys.events, 'MAXLEN', '~', 100000, '*', 'type', 'fleet.rate_alert', 'data', data).lpush(this.keys.fleetAlerts, data);
+      tx.xadd(this.keys.events, 'MAXLEN', '~', 100000, '*', 'type', 'fleet.rate_alert', 'data', data).lpush(this.keys.fleetAlerts, data).hset(this.keys.fleetAlerted, a.hour, a.at);
     }
     tx.ltrim(this.keys.fleetAlerts, 0, RECENT_ALERTS - 1);
-    const old = (await this.redis.hkeys(this.keys.fleetYoung)).filter((f) => Number(f.replace(/:t$/, '')) < keepFrom);
+    const [young, alerted] = await Promise.all([this.redis.hkeys(this.keys.fleetYoung), this.redis.hkeys(this.keys.fleetAlerted)]);
+    const old = young.filter((f) => Number(f.replace(/:t$/, '')) < keepFrom);
     if (old.length) tx.hdel(this.keys.fleetYoung, ...old);
     for (const f of old) if (!f.endsWith(':t')) tx.del(this.keys.fleetYoungHour(Number(f)));
+    const oldAlerted = alerted.filter((h) => Number(h) < keepFrom);
+    if (oldAlerted.length) tx.hdel(this.keys.fleetAlerted, ...oldAlerted);
     await tx.exec();
   }
 

@@ -27,8 +27,11 @@ export function redisKeys(prefix: string) {
     fleetYoung: `${prefix}:fleet:young`,
     /** Young accounts by prompts in one hour: who is behind an alert. */
     fleetYoungHour: (hour: number) => `${prefix}:fleet:young:${hour}`,
-    fleetWatermark: `${prefix}:fleet:watermark`,
+    /** Hours that raised an alert, each once. */
+    fleetAlerted: `${prefix}:fleet:alerted`,
     fleetAlerts: `${prefix}:fleet:alerts`,
+    /** Release names the fold has counted for: erasure removes an account from each one's sets. */
+    releases: `${prefix}:releases`,
     releaseExposed: (release: string) => `${prefix}:release:${release}:exposed`,
     releaseAdopted: (release: string) => `${prefix}:release:${release}:adopted`,
   };

@@ -70,4 +70,22 @@ describe('linkAccounts and clusterAccounts', () => {
     // u0 and u1 share a rare client and a signup hour: two kinds of hint. u5 shares only the client.
     expect(strong.map((c) => c.members)).toEqual([['u0', 'u1']]);
   });
+
+  it('links a signup wave on a popular client against that client\'s own signup rate, and not an ordinary hour of a busy client', () => {
+    const HOUR = 3_600_000;
+    const start = Date.UTC(2024, 0, 1);
+    const ps: LinkPrompt[] = [];
+    const account = (id: string, signupTs: number, userAgent: string) => ps.push(prompt(id, `question ${id}`, { metadata: { userAgent, signupTs: new Date(signupTs).toISOString() } }), prompt(id, `another ${id}`, { metadata: { userAgent, signupTs: new Date(signupTs).toISOString() } }));
+    // 400 ordinary accounts over two years, most on one SDK; two of them happen to sign up in the same hour.
+    for (let u = 0; u < 400; u++) account(`u${u}`, start + ((u * 7919) % 17_000) * HOUR + (u % 3) * 60_000, u % 4 ? 'OpenAI/Python 1.51.0' : 'curl/8.5.0');
+    account('u-twin', start + ((1 * 7919) % 17_000) * HOUR + 20 * 60_000, 'OpenAI/Python 1.51.0');
+    // A fleet wave: 40 accounts on the same SDK within 40 minutes, 10% of all accounts (a share no
+    // infrastructure value may have).
+    const waveAt = start + 9_000 * HOUR + 5 * 60_000;
+    for (let f = 0; f < 40; f++) account(`fleet-${String(f).padStart(2, '0')}`, waveAt + f * 60_000, 'OpenAI/Python 1.51.0');
+    const clusters = clusterAccounts(linkAccounts(ps, index(), PARAMS.linking), THRESHOLD);
+    expect(clusters.map((c) => c.members.length)).toEqual([40]);
+    expect(clusters[0]!.members.every((m) => m.startsWith('fleet-'))).toBe(true);
+    expect(clusters[0]!.edges[0]!.reasons.map((r) => r.key)).toEqual(expect.arrayContaining([expect.stringMatching(/^signupWave:\d+\+?\|openai\/python 1\.51\.0$/)]));
+  });
 });

@@ -1,9 +1,6 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { Ajv2020 } from 'ajv/dist/2020.js';
 import { describe, expect, it } from 'vitest';
 import { campaignBundle, type IndicatorSource } from '../../src/campaigns/stix.js';
+import { haveStixSchemas, stixErrors } from '../helpers/stix-schemas.js';
 
 const link = (kind: 'template' | 'infrastructure', key: string) => ({ kind, key, edges: 12, weight: 30, examplePromptIds: [] });
 const campaign: IndicatorSource = {
@@ -22,6 +19,7 @@ const campaign: IndicatorSource = {
     link('infrastructure', "userAgent:python-requests/2.32.3"),
     link('infrastructure', 'asn:64500'),
     link('infrastructure', 'signupHour:493952'),
+    link('infrastructure', 'signupWave:493952+|python-httpx/0.27.0'),
   ],
 };
 const opts = { provider: 'Example AI', salt: 'partner-salt-0123456789', now: new Date('2026-05-04T00:00:00Z') };
@@ -40,13 +38,15 @@ describe('campaign indicators as STIX 2.1', () => {
       "[ipv4-addr:value ISSUBSET '203.0.113.0/24']",
       "[email-addr:value MATCHES '@mail-x1\\\\.top$']",
       "[network-traffic:extensions.'http-request-ext'.request_header.'User-Agent' = 'python-requests/2.32.3']",
+      // A signup wave: accounts created in its hour with its client, the shifted bucket a half hour earlier.
+      "[user-account:account_created >= t'2026-05-08T07:30:00.000Z' AND user-account:account_created < t'2026-05-08T08:30:00.000Z'] AND [network-traffic:extensions.'http-request-ext'.request_header.'User-Agent' = 'python-httpx/0.27.0']",
     ]);
     const ids = new Set(b.objects.map((o) => o.id));
     for (const r of byType('relationship')) {
       expect(r).toMatchObject({ relationship_type: 'indicates', target_ref: byType('campaign')[0]!.id });
       expect(ids.has(r.source_ref as string)).toBe(true);
     }
-    expect(byType('relationship')).toHaveLength(6);
+    expect(byType('relationship')).toHaveLength(7);
   });
 
   it('never carries a payment fingerprint or template line in the clear, and leaves them out without a salt', () => {
@@ -54,7 +54,7 @@ describe('campaign indicators as STIX 2.1', () => {
     expect(text).not.toContain('card_1234abcd');
     expect(text).not.toContain('explain every step');
     const unsalted = campaignBundle(campaign, { ...opts, salt: null });
-    expect(unsalted.objects.filter((o) => o.type === 'indicator')).toHaveLength(4);
+    expect(unsalted.objects.filter((o) => o.type === 'indicator')).toHaveLength(5);
   });
 
   it('gives the same ids to the same campaign exported twice', () => {
@@ -63,19 +63,7 @@ describe('campaign indicators as STIX 2.1', () => {
     expect(b.objects.map((o) => o.id)).toEqual(a.objects.map((o) => o.id));
   });
 
-  const schemas = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../shared/data/stix2-json-schemas/schemas');
-  it.skipIf(!existsSync(schemas))('validates against the official STIX 2.1 JSON schemas of ../shared/data/stix2-json-schemas (skipped when ../shared is absent)', () => {
-    const ajv = new Ajv2020({ strict: false, allErrors: true, unicodeRegExp: false });
-    for (const dir of readdirSync(schemas)) {
-      for (const f of readdirSync(path.join(schemas, dir))) ajv.addSchema(JSON.parse(readFileSync(path.join(schemas, dir, f), 'utf8')));
-    }
-    const base = 'http://raw.githubusercontent.com/oasis-open/cti-stix2-json-schemas/stix2.1/schemas';
-    const bundle = campaignBundle(campaign, opts);
-    const check = (id: string, value: unknown) => {
-      const validate = ajv.getSchema(id)!;
-      expect(validate(value), `${id}: ${JSON.stringify(validate.errors)}`).toBe(true);
-    };
-    check(`${base}/common/bundle.json`, bundle);
-    for (const o of bundle.objects) check(`${base}/${o.type === 'relationship' ? 'sros' : 'sdos'}/${o.type}.json`, o);
+  it.skipIf(!haveStixSchemas)('validates against the official STIX 2.1 JSON schemas of ../shared/data/stix2-json-schemas (skipped when ../shared is absent)', () => {
+    expect(stixErrors(campaignBundle(campaign, opts))).toEqual([]);
   });
 });
