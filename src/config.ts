@@ -20,32 +20,25 @@ const apiKey = z
   })
   .strict();
 
-// Only hashes are configured, so a leaked environment does not leak usable keys.
-const apiKeys = z
-  .string()
-  .transform((s, ctx) => {
+/** A variable holding JSON, parsed before its schema checks it; `shape` says what it should hold. */
+const jsonVariable = (name: string, shape: string) =>
+  z.string().transform((s, ctx) => {
     try {
       return JSON.parse(s) as unknown;
     } catch {
-      ctx.addIssue({ code: 'custom', message: 'API_KEYS must be a JSON array of {"name","sha256","scopes"}', fatal: true });
+      ctx.addIssue({ code: 'custom', message: `${name} must be a JSON array of ${shape}`, fatal: true });
       return z.NEVER;
     }
-  })
+  });
+
+// Only hashes are configured, so a leaked environment does not leak usable keys.
+const apiKeys = jsonVariable('API_KEYS', '{"name","sha256","scopes"}')
   .pipe(z.array(apiKey))
   .refine((keys) => new Set(keys.map((k) => k.name)).size === keys.length, 'API_KEYS names must be unique')
   .refine((keys) => new Set(keys.map((k) => k.sha256)).size === keys.length, 'API_KEYS hashes must be unique');
 
-// Model releases the operator announces, for release-pivot monitoring: a JSON array of {name, at}.
-const releases = z
-  .string()
-  .transform((s, ctx) => {
-    try {
-      return JSON.parse(s) as unknown;
-    } catch {
-      ctx.addIssue({ code: 'custom', message: 'MODEL_RELEASES must be a JSON array of {"name","at"}', fatal: true });
-      return z.NEVER;
-    }
-  })
+// Model releases the operator announces, for release-pivot monitoring.
+const releases = jsonVariable('MODEL_RELEASES', '{"name","at"}')
   .pipe(
     z.array(
       z

@@ -139,5 +139,11 @@ describe('a clean fleet arriving live', () => {
     expect(bundle.objects.map((o: { type: string }) => o.type)).toEqual(expect.arrayContaining(['identity', 'campaign', 'indicator', 'relationship']));
     expect(bundle.objects.some((o: { pattern?: string }) => o.pattern?.includes("user-account:account_created >= t'"))).toBe(true);
     if (haveStixSchemas) expect(stixErrors(bundle)).toEqual([]);
+
+    for (const bad of ['hours=0', 'hours=721', 'hours=two', 'campaigns=-1', 'since=yesterday']) {
+      const res = await getJson(`${url}/v1/fleet/rates?${bad}`);
+      expect(res.status, bad).toBe(400);
+      expect(res.body.error.code, bad).toBe('invalid_request');
+    }
   });
 });
