@@ -1,9 +1,5 @@
-import type { Job } from 'bullmq';
 import { z } from 'zod';
-import type { Embedder } from '../src/domain/embedder.js';
-import type { Classifier } from '../src/scoring/classifier.js';
-import { ingestBatch, type IngestResult, type PromptStore } from '../src/domain/ingest.js';
-import { defineQueue, parsePayload } from './define.js';
+import { defineQueue } from './define.js';
 
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 
@@ -34,11 +30,3 @@ export const ingestQueue = defineQueue({
 });
 
 export type IngestPayload = z.infer<typeof ingestQueue.payload>;
-
-export function ingestProcessor(deps: { embedder: Embedder; classifier: () => Promise<Classifier>; store: PromptStore }) {
-  return async (job: Job): Promise<IngestResult> => {
-    const { batchId, samples } = parsePayload(ingestQueue, job);
-    const classifier = await deps.classifier();
-    return ingestBatch(batchId, samples, { ...deps, classifier }, (done, total) => job.updateProgress({ done, total }));
-  };
-}

@@ -1,7 +1,5 @@
-import type { Job } from 'bullmq';
 import { z } from 'zod';
-import { deliverWebhook, type WebhookTarget } from '../src/webhooks/deliver.js';
-import { defineQueue, parsePayload } from './define.js';
+import { defineQueue } from './define.js';
 
 export const webhookQueue = defineQueue({
   name: 'webhook',
@@ -15,10 +13,3 @@ export const webhookQueue = defineQueue({
     removeOnFail: false,
   },
 });
-
-export function webhookProcessor(target: WebhookTarget) {
-  return async (job: Job): Promise<{ status: number }> => {
-    const { eventId, type, data } = parsePayload(webhookQueue, job);
-    return { status: await deliverWebhook(target, { id: eventId, type, data: JSON.parse(data) as unknown }) };
-  };
-}

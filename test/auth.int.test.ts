@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, expect, it, vi } from 'vitest';
-import { hashKey, keyring } from '../src/api/auth.js';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { hashKey, keyring } from '../src/runtime/http/auth.js';
+import { ConfigError, loadConfig } from '../src/runtime/config.js';
 import { REDIS_URL, serviceUnderTest } from './helpers/service.js';
 
 const KEYS = { pipeline: 'k-pipeline-secret', analyst: 'k-analyst-secret', detector: 'k-detector-secret', admin: 'k-admin-secret', slow: 'k-slow-secret' };
@@ -122,7 +122,7 @@ describe('auth mode', () => {
   it('npm start warns when auth is off, and exits with a message when production has no keys', async () => {
     const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => !['AUTH', 'API_KEYS', 'NODE_ENV'].includes(k)));
     const start = (extra: Record<string, string>) =>
-      spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+      spawn(process.execPath, ['--import', 'tsx', 'src/runtime/main.ts'], {
         env: { ...inherited, REDIS_URL, KEY_PREFIX: env.prefix, DATA_DIR: env.dataDir, PORT: '0', LOG_LEVEL: 'warn', ...extra },
         stdio: ['ignore', 'pipe', 'pipe'],
       });

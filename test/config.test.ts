@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ConfigError, loadConfig } from '../src/config.js';
+import { ConfigError, loadConfig } from '../src/runtime/config.js';
 
 describe('MODEL_RELEASES', () => {
   it('reads the releases to watch, names folded to lower case', () => {

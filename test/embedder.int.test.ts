@@ -6,8 +6,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AutoTokenizer, env, pipeline } from '@huggingface/transformers';
-import type { Embedder } from '../src/domain/embedder.js';
-import { createTransformersEmbedder } from '../src/embedding/transformers-embedder.js';
+import type { Embedder } from '../src/model/ports/embedder.js';
+import { createTransformersEmbedder } from '../src/adapters/transformers/transformers-embedder.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const modelsDir = path.join(root, 'models');

@@ -2,10 +2,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { SimilarPrompts } from '../src/domain/similar-prompts.js';
-import { HnswVectorIndex } from '../src/stores/hnsw-index.js';
-import { IndexModelMismatchError, readSnapshot, writeSnapshot } from '../src/stores/index-snapshot.js';
-import { fakeEmbedder } from './helpers/fake-embedder.js';
+import { SimilarPrompts } from '../src/model/search/similar-prompts.js';
+import { HnswVectorIndex } from '../src/adapters/hnsw/hnsw-index.js';
+import { IndexModelMismatchError, readSnapshot, writeSnapshot } from '../src/adapters/hnsw/index-snapshot.js';
+import { fakeEmbedder } from './fixtures/fake-embedder.js';
 
 const params = { m: 16, efConstruction: 100, efSearch: 64 };
 const dirs: string[] = [];

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { ingestBatch, type EmbeddedSample, type PromptStore } from '../src/domain/ingest.js';
-import type { Sample } from '../src/domain/sample.js';
-import { fakeEmbedder, fixedClassifier } from './helpers/fake-embedder.js';
+import { ingestBatch, type EmbeddedSample, type PromptStore } from '../src/app/ingest.js';
+import type { Sample } from '../src/model/sample.js';
+import { fakeEmbedder, fixedClassifier } from './fixtures/fake-embedder.js';
 
 /** In-memory store with the same contract as the Redis one, able to die after N commits. */
 function memoryStore(dieAfterCommits = Infinity) {

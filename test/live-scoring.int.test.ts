@@ -1,7 +1,7 @@
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { signature } from '../src/webhooks/deliver.js';
+import { signature } from '../src/adapters/webhook/deliver.js';
 import { chitChat, curriculumPrompts } from './fixtures/curriculum.js';
 import { getJson, postSamples, testEnv } from './helpers/service.js';
 

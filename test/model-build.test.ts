@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { env, pipeline } from '@huggingface/transformers';
 import * as ort from 'onnxruntime-node';
-import { createTransformersEmbedder } from '../src/embedding/transformers-embedder.js';
+import { createTransformersEmbedder } from '../src/adapters/transformers/transformers-embedder.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const modelsDir = path.join(root, 'models');

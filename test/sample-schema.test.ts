@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { batchSchema } from '../src/domain/sample.js';
+import { batchSchema } from '../src/model/sample.js';
 
 const schema = batchSchema({ maxTextChars: 100, maxBatchSamples: 3 });
 const good = { accountId: 'a1', promptId: 'p1', ts: '2026-05-01T12:00:00Z', text: 'write a function' };

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { SimilarPrompts } from '../src/domain/similar-prompts.js';
-import { HnswVectorIndex } from '../src/stores/hnsw-index.js';
+import { SimilarPrompts } from '../src/model/search/similar-prompts.js';
+import { HnswVectorIndex } from '../src/adapters/hnsw/hnsw-index.js';
 
 const params = { m: 16, efConstruction: 100, efSearch: 64 };
 const unit = (dim: number, hot: number) => {

@@ -10,10 +10,10 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { loadConfig } from '../config.js';
-import { createTransformersEmbedder } from '../embedding/transformers-embedder.js';
-import { HnswVectorIndex } from '../stores/hnsw-index.js';
-import { deletePrefix } from '../stores/redis-keys.js';
+import { loadConfig } from '../runtime/config.js';
+import { createTransformersEmbedder } from '../adapters/transformers/transformers-embedder.js';
+import { HnswVectorIndex } from '../adapters/hnsw/hnsw-index.js';
+import { deletePrefix } from '../adapters/redis/redis-keys.js';
 import { parseArgs } from './args.js';
 import { freePort, percentile } from './local.js';
 
@@ -85,7 +85,7 @@ async function main(): Promise<void> {
   const prefix = `bench-${randomBytes(4).toString('hex')}`;
   const dataDir = await mkdtemp(path.join(tmpdir(), 'dr-bench-'));
   const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/runtime/main.ts'], {
     env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', KEY_PREFIX: prefix, DATA_DIR: dataDir, LOG_LEVEL: 'warn', SNAPSHOT_INTERVAL_S: '3600' },
     stdio: ['ignore', 'inherit', 'inherit'],
   });

@@ -8,9 +8,9 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { calibrate, UNCALIBRATED } from '../scoring/calibration.js';
-import { scoreProfile } from '../scoring/score.js';
-import { buildProfiles, classifyTraffic } from '../scoring/traffic.js';
+import { calibrate, UNCALIBRATED } from '../model/scoring/calibration.js';
+import { scoreProfile } from '../model/scoring/score.js';
+import { buildProfiles, classifyTraffic } from '../model/scoring/traffic.js';
 import { parseArgs } from './args.js';
 import { progress, readSamples } from './jsonl.js';
 import { DEFAULT_CALIBRATION, DEFAULT_MODEL, DEFAULT_MODELS_DIR, DEFAULT_PARAMS, DEFAULT_PROMPT_MODEL, DEFAULT_TAXONOMY, loadDetectorFiles, loadScoring } from './scoring-setup.js';

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { OTHER } from '../scoring/taxonomy.js';
+import { OTHER } from '../model/scoring/taxonomy.js';
 import { parseArgs } from './args.js';
 import { DEFAULT_MODEL, DEFAULT_MODELS_DIR, DEFAULT_TAXONOMY, loadScoring, REPO } from './scoring-setup.js';
 

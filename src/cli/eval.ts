@@ -6,7 +6,7 @@
  * and prints one table comparing distill-radar with three baselines on the same traffic in the same
  * run: per-account volume (what a rate limit sees), PRADA and an MMD window test.
  *
- * Fitting (src/eval/fit-detector.ts): the prompt model trains on the pools of the fitting scenario
+ * Fitting (src/cli/eval/fit-detector.ts): the prompt model trains on the pools of the fitting scenario
  * with every text that occurs in the scored traffic removed, and calibrates on organic traffic from
  * sources its fold did not see. With --cross each scenario is fitted on the other's pool family,
  * both ways, and the summary keeps the worse direction of every figure. With --scenario, traffic
@@ -15,23 +15,23 @@
  * deployment would (`--detector fit|shipped` forces either). Attack labels only measure.
  * The last stdout line is one JSON object: {"worst": {...}, "directions": [...]}.
  */
+import { loadDetectionParams } from '../adapters/files/model-files.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { findCampaigns, LINK_INDEX_PARAMS, linkPromptsOf } from '../campaigns/find-campaigns.js';
-import { mmdReference, mmdScores, pradaScores, volumeScores, type AccountVectors } from '../eval/baselines.js';
-import { fitDetector } from '../eval/fit-detector.js';
-import { promptsToFirstFlag } from '../eval/first-flag.js';
-import { readPools, readScenario, scenarioPools, uncalibratedArchetypes, writeOrganicOnly, type Pools, type Scenario } from '../eval/pools.js';
-import { scoreAccounts, type ScoreReport } from '../eval/score-accounts.js';
-import { makeTraffic, readLabels, type TrafficLabel } from '../eval/traffic-files.js';
-import { calibrate } from '../scoring/calibration.js';
-import { loadDetectionParams } from '../scoring/detection-params.js';
-import type { Detector } from '../scoring/detector.js';
-import type { ClassifiedPrompt } from '../scoring/profile.js';
-import { isFlagged } from '../scoring/score.js';
-import { buildProfiles, classifyTraffic, type ClassifiedTraffic } from '../scoring/traffic.js';
-import { HnswVectorIndex } from '../stores/hnsw-index.js';
+import { findCampaigns, LINK_INDEX_PARAMS, linkPromptsOf } from '../model/campaigns/find-campaigns.js';
+import { mmdReference, mmdScores, pradaScores, volumeScores, type AccountVectors } from './eval/baselines.js';
+import { fitDetector } from './eval/fit-detector.js';
+import { promptsToFirstFlag } from './eval/first-flag.js';
+import { readPools, readScenario, scenarioPools, uncalibratedArchetypes, writeOrganicOnly, type Pools, type Scenario } from './eval/pools.js';
+import { scoreAccounts, type ScoreReport } from './eval/score-accounts.js';
+import { makeTraffic, readLabels, type TrafficLabel } from './eval/traffic-files.js';
+import { calibrate } from '../model/scoring/calibration.js';
+import type { Detector } from '../model/scoring/detector.js';
+import type { ClassifiedPrompt } from '../model/scoring/profile.js';
+import { isFlagged } from '../model/scoring/score.js';
+import { buildProfiles, classifyTraffic, type ClassifiedTraffic } from '../model/scoring/traffic.js';
+import { HnswVectorIndex } from '../adapters/hnsw/hnsw-index.js';
 import { parseArgs } from './args.js';
 import { progress, readSamples, writeJsonl } from './jsonl.js';
 import { DEFAULT_CALIBRATION, DEFAULT_MODEL, DEFAULT_MODELS_DIR, DEFAULT_PARAMS, DEFAULT_PROMPT_MODEL, DEFAULT_TAXONOMY, loadDetectorFiles, loadScoring, REPO } from './scoring-setup.js';

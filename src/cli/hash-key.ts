@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { text } from 'node:stream/consumers';
-import { hashKey } from '../api/auth.js';
+import { hashKey } from '../runtime/http/auth.js';
 
 const arg = process.argv[2];
 if (arg === '--new') {

@@ -1,7 +1,7 @@
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
-import { sampleSchema, type Sample } from '../domain/sample.js';
+import { sampleSchema, type Sample } from '../model/sample.js';
 
 /** Parsed JSON lines of a file, blank lines skipped; a bad line is an error naming its number. */
 export async function* readJsonl(file: string): AsyncGenerator<{ line: number; value: unknown }> {

@@ -23,10 +23,10 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { loadConfig } from '../config.js';
+import { loadConfig } from '../runtime/config.js';
 import { parseArgs } from './args.js';
 import { freePort, percentile } from './local.js';
-import { deletePrefix } from '../stores/redis-keys.js';
+import { deletePrefix } from '../adapters/redis/redis-keys.js';
 
 const args = parseArgs(process.argv.slice(2), {
   clients: '200',
@@ -96,7 +96,7 @@ async function main(): Promise<void> {
   const url = `http://127.0.0.1:${port}`;
   const key = randomBytes(24).toString('base64url');
   const apiKeys = [{ name: 'load', sha256: createHash('sha256').update(key).digest('hex'), scopes: ['admin'], rps: RPS, ...(RPS > 0 ? { burst: Math.max(1, Math.ceil(RPS * 2)) } : {}) }];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/runtime/main.ts'], {
     env: {
       ...process.env,
       PORT: String(port),

@@ -4,10 +4,10 @@
  * service: one output line per account, highest score first, with its campaign (clusterId and the
  * pooled evidence) when linked accounts together score as one.
  */
-import { findCampaigns, LINK_INDEX_PARAMS, linkPromptsOf } from '../campaigns/find-campaigns.js';
-import { isFlagged } from '../scoring/score.js';
-import { HnswVectorIndex } from '../stores/hnsw-index.js';
-import { buildProfiles, classifyTraffic } from '../scoring/traffic.js';
+import { findCampaigns, LINK_INDEX_PARAMS, linkPromptsOf } from '../model/campaigns/find-campaigns.js';
+import { isFlagged } from '../model/scoring/score.js';
+import { HnswVectorIndex } from '../adapters/hnsw/hnsw-index.js';
+import { buildProfiles, classifyTraffic } from '../model/scoring/traffic.js';
 import { parseArgs } from './args.js';
 import { progress, readSamples, writeJsonl } from './jsonl.js';
 import { DEFAULT_CALIBRATION, DEFAULT_MODEL, DEFAULT_MODELS_DIR, DEFAULT_PARAMS, DEFAULT_PROMPT_MODEL, DEFAULT_TAXONOMY, loadDetectorFiles, loadScoring } from './scoring-setup.js';

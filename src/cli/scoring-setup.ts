@@ -1,11 +1,10 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { Embedder } from '../domain/embedder.js';
-import { createTransformersEmbedder } from '../embedding/transformers-embedder.js';
-import type { Detector } from '../scoring/detector.js';
-import { loadDetector } from '../scoring/detector-files.js';
-import { buildClassifier, type Classifier } from '../scoring/classifier.js';
-import { loadTaxonomy } from '../scoring/taxonomy.js';
+import type { Embedder } from '../model/ports/embedder.js';
+import { createTransformersEmbedder } from '../adapters/transformers/transformers-embedder.js';
+import type { Detector } from '../model/scoring/detector.js';
+import { loadDetector, loadTaxonomy } from '../adapters/files/model-files.js';
+import { buildClassifier, type Classifier } from '../model/scoring/classifier.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEFAULT_MODELS_DIR = path.join(REPO, 'models');

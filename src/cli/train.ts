@@ -5,22 +5,22 @@
  * built; the exact command is recorded in the model file):
  *   npm run train -- --pools ../shared/data/prompts --scenario ../shared/scenarios/dev-v2.json
  * trains on every pool the scenario draws on and calibrates on organic traffic shaped like the
- * scenario's customers, from sources each fold's model did not see (src/eval/fit-detector.ts).
+ * scenario's customers, from sources each fold's model did not see (src/cli/eval/fit-detector.ts).
  *
  * From a deployment's own labelled traffic (analyst verdicts: every prompt of an account labelled
  * extraction counts as curriculum, of one labelled organic as organic):
  *   npm run train -- --traffic traffic.jsonl --labels labels.jsonl [--out-model models/prompt-model.json]
  * then recalibrate on trusted organic traffic with `npm run calibrate`.
  */
+import { loadDetectionParams } from '../adapters/files/model-files.js';
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { fitDetector } from '../eval/fit-detector.js';
-import { readPools, readScenario, scenarioPools } from '../eval/pools.js';
-import { loadDetectionParams } from '../scoring/detection-params.js';
-import { trainPromptModel } from '../scoring/prompt-model.js';
+import { fitDetector } from './eval/fit-detector.js';
+import { readPools, readScenario, scenarioPools } from './eval/pools.js';
+import { trainPromptModel } from '../model/scoring/prompt-model.js';
 import { parseArgs } from './args.js';
 import { readJsonl, readSamples } from './jsonl.js';
-import { classifyTraffic } from '../scoring/traffic.js';
+import { classifyTraffic } from '../model/scoring/traffic.js';
 import { DEFAULT_CALIBRATION, DEFAULT_MODEL, DEFAULT_MODELS_DIR, DEFAULT_PARAMS, DEFAULT_PROMPT_MODEL, DEFAULT_TAXONOMY, loadScoring, REPO } from './scoring-setup.js';
 
 const args = parseArgs(process.argv.slice(2), {

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { behaviourOf, joinFleets, type Behaviour } from '../../src/campaigns/fleet-signature.js';
-import type { Cluster } from '../../src/campaigns/types.js';
-import { emptyProfile } from '../../src/scoring/profile.js';
-import { PARAMS } from '../scoring/detector-fixture.js';
-import { count, HOUR, prompt, T0 } from '../scoring/fixtures.js';
+import { behaviourOf, joinFleets, type Behaviour } from '../../src/model/campaigns/fleet-signature.js';
+import type { Cluster } from '../../src/model/campaigns/types.js';
+import { emptyProfile } from '../../src/model/scoring/profile.js';
+import { PARAMS } from '../fixtures/detector.js';
+import { count, HOUR, prompt, T0 } from '../fixtures/scoring.js';
 
 const PROVIDERS = ['gmail.com', 'outlook.com', 'yahoo.com', 'icloud.com'];
 const CLIENTS = ['openai/python 1.51.0', 'python-httpx/0.27.0', 'curl/8.5.0', 'mozilla/5.0 chrome/130.0'];

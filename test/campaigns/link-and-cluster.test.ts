@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { clusterAccounts } from '../../src/campaigns/cluster-accounts.js';
-import { linkAccounts } from '../../src/campaigns/link-accounts.js';
-import type { LinkPrompt } from '../../src/campaigns/types.js';
-import { PARAMS } from '../scoring/detector-fixture.js';
-import { index, prompt, vectorFor } from './fixtures.js';
+import { clusterAccounts } from '../../src/model/campaigns/cluster-accounts.js';
+import { linkAccounts } from '../../src/model/campaigns/link-accounts.js';
+import type { LinkPrompt } from '../../src/model/campaigns/types.js';
+import { PARAMS } from '../fixtures/detector.js';
+import { index, prompt, vectorFor } from '../fixtures/linking.js';
 
 const THRESHOLD = PARAMS.linking.threshold;
 

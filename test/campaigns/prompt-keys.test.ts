@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { infrastructureKeys, templateKeys } from '../../src/campaigns/prompt-keys.js';
+import { infrastructureKeys, templateKeys } from '../../src/model/campaigns/prompt-keys.js';
 
 describe('templateKeys', () => {
   it('takes the wrapper lines around the slot, digits folded', () => {

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { accountVerdict, scoreCampaigns } from '../../src/campaigns/score-campaigns.js';
-import type { Cluster } from '../../src/campaigns/types.js';
-import { calibrate } from '../../src/scoring/calibration.js';
-import { countWith } from '../../src/scoring/detector.js';
-import { emptyProfile, type Profile } from '../../src/scoring/profile.js';
-import { scoreProfile } from '../../src/scoring/score.js';
-import { fixtureDetector, PARAMS } from '../scoring/detector-fixture.js';
-import { prompt, T0 } from '../scoring/fixtures.js';
+import { accountVerdict, scoreCampaigns } from '../../src/model/campaigns/score-campaigns.js';
+import type { Cluster } from '../../src/model/campaigns/types.js';
+import { calibrate } from '../../src/model/scoring/calibration.js';
+import { countWith } from '../../src/model/scoring/detector.js';
+import { emptyProfile, type Profile } from '../../src/model/scoring/profile.js';
+import { scoreProfile } from '../../src/model/scoring/score.js';
+import { fixtureDetector, PARAMS } from '../fixtures/detector.js';
+import { prompt, T0 } from '../fixtures/scoring.js';
 
 const calibration = calibrate(Array.from({ length: 1000 }, (_, i) => (i < 990 ? 0 : i - 989)), { id: 'test', source: 'test', targets: PARAMS.calibration });
 const detector = fixtureDetector(calibration);

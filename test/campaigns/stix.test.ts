@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { campaignBundle, type IndicatorSource } from '../../src/campaigns/stix.js';
+import { campaignBundle, type IndicatorSource } from '../../src/model/campaigns/stix.js';
 import { haveStixSchemas, stixErrors } from '../helpers/stix-schemas.js';
 
 const link = (kind: 'template' | 'infrastructure', key: string) => ({ kind, key, edges: 12, weight: 30, examplePromptIds: [] });

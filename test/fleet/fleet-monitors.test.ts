@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { campaignRates } from '../../src/fleet/campaign-rates.js';
-import { HOUR_MS, promptFleetCounts, rateAlerts, type HourRate } from '../../src/fleet/fleet-counts.js';
-import { releasePivot } from '../../src/fleet/release-pivot.js';
-import { emptyProfile, mergeProfiles, upgradeProfile } from '../../src/scoring/profile.js';
-import { count, prompt, T0 } from '../scoring/fixtures.js';
+import { campaignRates } from '../../src/model/fleet/campaign-rates.js';
+import { HOUR_MS, promptFleetCounts, rateAlerts, type HourRate } from '../../src/model/fleet/fleet-counts.js';
+import { releasePivot } from '../../src/model/fleet/release-pivot.js';
+import { emptyProfile, mergeProfiles, upgradeProfile } from '../../src/model/scoring/profile.js';
+import { count, prompt, T0 } from '../fixtures/scoring.js';
 
 const OPT = { youngDays: 7, pivotHours: 24 };
 const release = { name: 'model-next', at: T0 + 30 * 24 * HOUR_MS };

@@ -7,10 +7,10 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { loadConfig, type Config } from '../../src/config.js';
-import { createLogger } from '../../src/log.js';
-import { startService, type RunningService } from '../../src/service.js';
-import { deletePrefix } from '../../src/stores/redis-keys.js';
+import { loadConfig, type Config } from '../../src/runtime/config.js';
+import { createLogger } from '../../src/runtime/log.js';
+import { startService, type RunningService } from '../../src/runtime/service.js';
+import { deletePrefix } from '../../src/adapters/redis/redis-keys.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -34,7 +34,7 @@ export async function testEnv(name: string) {
     /** Runs the service as a child process, for tests that kill it. */
     spawn(overrides: Record<string, string> = {}): ChildProcess {
       const env = { ...process.env, REDIS_URL, KEY_PREFIX: prefix, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...overrides };
-      return spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
+      return spawn(process.execPath, ['--import', 'tsx', 'src/runtime/main.ts'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
     },
     /** Runs the whole service as a child process on a free port and waits until it is ready. */
     async spawnReady(overrides: Record<string, string> = {}) {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { actionsFor } from '../../src/scoring/actions.js';
-import { PARAMS } from './detector-fixture.js';
+import { actionsFor } from '../../src/model/scoring/actions.js';
+import { PARAMS } from '../fixtures/detector.js';
 
 const rules = PARAMS.actions;
 const names = (xs: { action: string }[]) => xs.map((x) => x.action);

@@ -1,8 +1,9 @@
+import { loadTaxonomy } from '../../src/adapters/files/model-files.js';
 import { describe, expect, it } from 'vitest';
-import { buildClassifier } from '../../src/scoring/classifier.js';
-import { loadTaxonomy, OTHER, taxonomySchema } from '../../src/scoring/taxonomy.js';
-import { fakeEmbedder } from '../helpers/fake-embedder.js';
-import { tinyTaxonomy } from './fixtures.js';
+import { buildClassifier } from '../../src/model/scoring/classifier.js';
+import { OTHER, taxonomySchema } from '../../src/model/scoring/taxonomy.js';
+import { fakeEmbedder } from '../fixtures/fake-embedder.js';
+import { tinyTaxonomy } from '../fixtures/scoring.js';
 
 const embedder = fakeEmbedder(256);
 const classify = async (c: Awaited<ReturnType<typeof buildClassifier>>, text: string) => c.classify((await embedder.embed([text]))[0]!, text);

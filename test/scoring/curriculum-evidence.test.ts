@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addToMixture, emptyMixture, fitMixture, mergeMixtures, MIX_GRID } from '../../src/scoring/curriculum-evidence.js';
+import { addToMixture, emptyMixture, fitMixture, mergeMixtures, MIX_GRID } from '../../src/model/scoring/curriculum-evidence.js';
 
 const mixtureOf = (llrs: number[]) => {
   const m = emptyMixture();

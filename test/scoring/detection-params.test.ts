@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { detectionParamsSchema } from '../../src/scoring/detection-params.js';
+import { detectionParamsSchema } from '../../src/model/scoring/detection-params.js';
 
 const shipped = JSON.parse(readFileSync(new URL('../../models/detection.json', import.meta.url), 'utf8'));
 

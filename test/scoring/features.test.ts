@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { computeFeatures, entropy } from '../../src/scoring/features.js';
-import { emptyProfile, type ClassifiedPrompt } from '../../src/scoring/profile.js';
-import { HOUR, prompt, T0, count } from './fixtures.js';
+import { computeFeatures, entropy } from '../../src/model/scoring/features.js';
+import { emptyProfile, type ClassifiedPrompt } from '../../src/model/scoring/profile.js';
+import { HOUR, prompt, T0, count } from '../fixtures/scoring.js';
 
 const features = (ps: ClassifiedPrompt[]) => computeFeatures(ps.reduce(count, emptyProfile()));
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { BUCKET_MS, emptyProfile, EXAMPLES, mergeProfiles, RETENTION_MS, SKETCH_SIZE, type ClassifiedPrompt, type Profile } from '../../src/scoring/profile.js';
-import { HOUR, prompt, T0, count } from './fixtures.js';
+import { BUCKET_MS, emptyProfile, EXAMPLES, mergeProfiles, RETENTION_MS, SKETCH_SIZE, type ClassifiedPrompt, type Profile } from '../../src/model/scoring/profile.js';
+import { HOUR, prompt, T0, count } from '../fixtures/scoring.js';
 
 const build = (ps: ClassifiedPrompt[]): Profile => ps.reduce(count, emptyProfile());
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { describeFeature, namedFeatures } from '../../src/scoring/prompt-features.js';
-import { promptModelFrom, promptModelSchema, trainPromptModel } from '../../src/scoring/prompt-model.js';
-import { fixtureModel } from './detector-fixture.js';
+import { describeFeature, namedFeatures } from '../../src/model/scoring/prompt-features.js';
+import { promptModelFrom, promptModelSchema, trainPromptModel } from '../../src/model/scoring/prompt-model.js';
+import { fixtureModel } from '../fixtures/detector.js';
 
 describe('prompt features', () => {
   it('describe how a prompt is written: openings, endings, who speaks, shape', () => {

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { allowedExceedances, calibrate, organicExceedance, UNCALIBRATED } from '../../src/scoring/calibration.js';
-import { countWith } from '../../src/scoring/detector.js';
-import { emptyProfile, type ClassifiedPrompt, type Profile } from '../../src/scoring/profile.js';
-import { isFlagged, scoreProfile, tierFor } from '../../src/scoring/score.js';
-import { fixtureDetector, PARAMS } from './detector-fixture.js';
-import { HOUR, prompt, T0 } from './fixtures.js';
+import { allowedExceedances, calibrate, organicExceedance, UNCALIBRATED } from '../../src/model/scoring/calibration.js';
+import { countWith } from '../../src/model/scoring/detector.js';
+import { emptyProfile, type ClassifiedPrompt, type Profile } from '../../src/model/scoring/profile.js';
+import { isFlagged, scoreProfile, tierFor } from '../../src/model/scoring/score.js';
+import { fixtureDetector, PARAMS } from '../fixtures/detector.js';
+import { HOUR, prompt, T0 } from '../fixtures/scoring.js';
 
 const detector = fixtureDetector();
 const build = (ps: ClassifiedPrompt[]): Profile => {

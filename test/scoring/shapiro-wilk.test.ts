@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { normalQuantile, shapiroWilkW } from '../../src/eval/shapiro-wilk.js';
+import { normalQuantile, shapiroWilkW } from '../../src/cli/eval/shapiro-wilk.js';
 
 describe('Shapiro-Wilk W (PRADA baseline)', () => {
   it('matches R shapiro.test on known samples', () => {

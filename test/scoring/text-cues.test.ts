@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { skeletonKeys } from '../../src/scoring/text-cues.js';
+import { skeletonKeys } from '../../src/model/scoring/text-cues.js';
 
 describe('skeletonKeys', () => {
   it('maps filled-in copies of a template to the same keys', () => {

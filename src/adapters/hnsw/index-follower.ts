@@ -1,0 +1,149 @@
+import type { Redis } from 'ioredis';
+import type { Logger } from 'pino';
+import { SimilarPrompts } from '../../model/search/similar-prompts.js';
+import { HnswVectorIndex, type HnswParams } from './hnsw-index.js';
+import { readSnapshot, writeSnapshot } from './index-snapshot.js';
+import type { RedisKeys } from '../redis/redis-keys.js';
+
+export interface IndexFollowerOptions {
+  redis: Redis;
+  keys: RedisKeys;
+  dataDir: string;
+  model: { id: string; dimension: number };
+  hnsw: HnswParams;
+  snapshotIntervalMs: number;
+  logger: Logger;
+  onApplied?: (count: number) => void;
+}
+
+const READ_COUNT = 2000;
+const BLOCK_MS = 500;
+
+/**
+ * Owns the in-memory index. Workers never touch it: they append to the index log in Redis, and this
+ * follower applies the log in order. A restart loads the last snapshot and replays the log after it,
+ * so nothing is re-embedded and nothing the store committed is missing from search.
+ */
+export class IndexFollower {
+  readonly prompts: SimilarPrompts;
+  private lastLogId: string;
+  private snapshotLogId: string;
+  private running = false;
+  private loop: Promise<void> | undefined;
+  private readonly reader: Redis;
+  private snapshotTimer: NodeJS.Timeout | undefined;
+  // hnswlib writes a snapshot on a background thread; applying entries meanwhile would race it.
+  private exclusive: Promise<unknown> = Promise.resolve();
+
+  private constructor(private readonly opts: IndexFollowerOptions, prompts: SimilarPrompts, lastLogId: string) {
+    this.prompts = prompts;
+    this.lastLogId = lastLogId;
+    this.snapshotLogId = lastLogId;
+    // A blocking XREAD holds its connection, so it gets its own, which waits out Redis outages.
+    this.reader = opts.redis.duplicate({ lazyConnect: false, enableOfflineQueue: true, maxRetriesPerRequest: null });
+    this.reader.on('error', (err) => opts.logger.warn({ err: err.message }, 'index log reader connection error'));
+  }
+
+  static async open(opts: IndexFollowerOptions): Promise<IndexFollower> {
+    const snap = await readSnapshot(opts.dataDir, { model: opts.model.id, dimension: opts.model.dimension }, opts.hnsw);
+    if (snap) {
+      opts.logger.info({ size: snap.state.size, lastLogId: snap.state.lastLogId }, 'index snapshot loaded');
+      return new IndexFollower(opts, new SimilarPrompts(snap.index, snap.catalog), snap.state.lastLogId);
+    }
+    return new IndexFollower(opts, new SimilarPrompts(HnswVectorIndex.create(opts.model.dimension, opts.hnsw)), '0');
+  }
+
+  /** Applies everything logged so far, then keeps following in the background. */
+  async start(): Promise<void> {
+    this.running = true;
+    while ((await this.applyOnce(0)) > 0);
+    this.opts.logger.info({ size: this.prompts.size }, 'index caught up with the log');
+    this.loop = this.follow();
+    this.snapshotTimer = setInterval(() => void this.snapshot().catch((err) => this.opts.logger.error({ err }, 'index snapshot failed')), this.opts.snapshotIntervalMs);
+    this.snapshotTimer.unref();
+  }
+
+  async stop(): Promise<void> {
+    this.running = false;
+    if (this.snapshotTimer) clearInterval(this.snapshotTimer);
+    await this.loop;
+    this.reader.disconnect();
+    await this.snapshot();
+  }
+
+  /** Writes a snapshot if anything was applied since the last one, then trims the log behind it. */
+  snapshot(): Promise<void> {
+    return this.serially(() => this.writeSnapshot());
+  }
+
+  private async writeSnapshot(): Promise<void> {
+    if (this.lastLogId === this.snapshotLogId) return;
+    const lastLogId = this.lastLogId;
+    const index = this.prompts.index as HnswVectorIndex;
+    await writeSnapshot(
+      this.opts.dataDir,
+      { lastLogId, model: this.opts.model.id, dimension: this.opts.model.dimension, size: this.prompts.size, writtenAt: new Date().toISOString() },
+      index,
+      this.prompts.snapshot(),
+    );
+    this.snapshotLogId = lastLogId;
+    await this.opts.redis.xtrim(this.opts.keys.vectorLog, 'MINID', lastLogId);
+    this.opts.logger.info({ size: this.prompts.size, lastLogId }, 'index snapshot written');
+  }
+
+  private async follow(): Promise<void> {
+    while (this.running) {
+      try {
+        await this.applyOnce(BLOCK_MS);
+      } catch (err) {
+        if (!this.running) return;
+        this.opts.logger.error({ err }, 'index log read failed; retrying');
+        await new Promise((r) => setTimeout(r, 1000));
+      }
+    }
+  }
+
+  private serially<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.exclusive.then(fn, fn);
+    this.exclusive = run.catch(() => undefined);
+    return run;
+  }
+
+  private async applyOnce(blockMs: number): Promise<number> {
+    const res = await this.readLog(blockMs);
+    return this.serially(async () => this.apply(res));
+  }
+
+  private async readLog(blockMs: number) {
+    const args: (string | number)[] = ['COUNT', READ_COUNT];
+    if (blockMs > 0) args.push('BLOCK', blockMs);
+    const res = (await this.reader.xreadBuffer(...(args as ['COUNT', number]), 'STREAMS', this.opts.keys.vectorLog, this.lastLogId)) as
+      | [Buffer, [Buffer, Buffer[]][]][]
+      | null;
+    return res?.[0]?.[1] ?? [];
+  }
+
+  private apply(entries: [Buffer, Buffer[]][]): number {
+    for (const [id, fields] of entries) {
+      const f = fieldMap(fields);
+      this.lastLogId = id.toString();
+      const deleted = f.get('d');
+      if (deleted) {
+        this.prompts.remove(Number(deleted.toString()));
+        continue;
+      }
+      const v = f.get('v')!;
+      // Copy out: the Buffer may share an unaligned pool slab.
+      const vector = new Float32Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength));
+      this.prompts.add({ label: Number(f.get('l')!.toString()), promptId: f.get('p')!.toString(), accountId: f.get('a')!.toString(), vector });
+    }
+    if (entries.length > 0) this.opts.onApplied?.(entries.length);
+    return entries.length;
+  }
+}
+
+function fieldMap(fields: Buffer[]): Map<string, Buffer> {
+  const m = new Map<string, Buffer>();
+  for (let i = 0; i + 1 < fields.length; i += 2) m.set(fields[i]!.toString(), fields[i + 1]!);
+  return m;
+}

@@ -1,0 +1,71 @@
+import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { CatalogSnapshot } from '../../model/search/similar-prompts.js';
+import { HnswVectorIndex, type HnswParams } from './hnsw-index.js';
+
+export interface SnapshotState {
+  /** Last index-log entry the snapshot contains; replay resumes after it. */
+  lastLogId: string;
+  model: string;
+  dimension: number;
+  size: number;
+  writtenAt: string;
+}
+
+export interface LoadedSnapshot {
+  state: SnapshotState;
+  index: HnswVectorIndex;
+  catalog: CatalogSnapshot;
+}
+
+export class IndexModelMismatchError extends Error {}
+
+/*
+ * Each snapshot is a directory of its own; the CURRENT file names the complete one and is replaced
+ * by rename, so a crash while writing leaves the previous snapshot in force.
+ */
+export async function writeSnapshot(
+  dir: string,
+  state: SnapshotState,
+  index: HnswVectorIndex,
+  catalog: CatalogSnapshot,
+): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  const name = `snap-${state.lastLogId.replace(/[^0-9-]/g, '')}-${Date.now()}`;
+  const target = path.join(dir, name);
+  await mkdir(target, { recursive: true });
+  await index.save(path.join(target, 'hnsw.bin'));
+  await writeFile(path.join(target, 'catalog.json'), JSON.stringify(catalog));
+  await writeFile(path.join(target, 'deleted.json'), JSON.stringify(index.deletedLabels()));
+  await writeFile(path.join(target, 'state.json'), JSON.stringify(state, null, 2));
+  await writeFile(path.join(dir, 'CURRENT.tmp'), name);
+  await rename(path.join(dir, 'CURRENT.tmp'), path.join(dir, 'CURRENT'));
+  for (const entry of await readdir(dir)) {
+    if (entry.startsWith('snap-') && entry !== name) await rm(path.join(dir, entry), { recursive: true, force: true });
+  }
+}
+
+export async function readSnapshot(
+  dir: string,
+  expect: { model: string; dimension: number },
+  params: HnswParams,
+): Promise<LoadedSnapshot | undefined> {
+  let name: string;
+  try {
+    name = (await readFile(path.join(dir, 'CURRENT'), 'utf8')).trim();
+  } catch {
+    return undefined;
+  }
+  const target = path.join(dir, name);
+  const state = JSON.parse(await readFile(path.join(target, 'state.json'), 'utf8')) as SnapshotState;
+  if (state.model !== expect.model || state.dimension !== expect.dimension) {
+    throw new IndexModelMismatchError(
+      `the index in ${dir} was built with model ${state.model} (${state.dimension}-d), ` +
+        `but EMBED_MODEL is ${expect.model} (${expect.dimension}-d); use that model or another DATA_DIR`,
+    );
+  }
+  const deleted = new Set(JSON.parse(await readFile(path.join(target, 'deleted.json'), 'utf8').catch(() => '[]')) as number[]);
+  const index = await HnswVectorIndex.load(path.join(target, 'hnsw.bin'), state.dimension, params, deleted);
+  const catalog = JSON.parse(await readFile(path.join(target, 'catalog.json'), 'utf8')) as CatalogSnapshot;
+  return { state, index, catalog };
+}

@@ -1,0 +1,90 @@
+import Router from '@koa/router';
+import Koa from 'koa';
+import type { MetricObjectWithValues, MetricValue } from 'prom-client';
+import type { Logger } from 'pino';
+import type { Queues } from '../../../jobs/registry.js';
+import type { Config } from '../config.js';
+import type { Embedder } from '../../model/ports/embedder.js';
+import type { Metrics } from '../metrics.js';
+import type { IndexFollower } from '../../adapters/hnsw/index-follower.js';
+import type { RedisPromptStore } from '../../adapters/redis/redis-prompt-store.js';
+import type { RedisAccountStore } from '../../adapters/redis/redis-account-store.js';
+import type { StoredEvent } from '../../adapters/redis/event-relay.js';
+import type { ActionRule } from '../../model/scoring/actions.js';
+import type { Calibration } from '../../model/scoring/calibration.js';
+import { accountRoutes } from './routes/accounts.js';
+import { adminRoutes } from './routes/admin.js';
+import { campaignRoutes } from './routes/campaigns.js';
+import type { RedisCampaignStore } from '../../adapters/redis/redis-campaign-store.js';
+import type { RedisFleetStore } from '../../adapters/redis/redis-fleet-store.js';
+import type { DetectionParams } from '../../model/scoring/detection-params.js';
+import { fleetRoutes } from './routes/fleet.js';
+import type { Redis } from 'ioredis';
+import type { RedisKeys } from '../../adapters/redis/redis-keys.js';
+import { authenticate } from './auth.js';
+import { errorsMiddleware } from './errors-middleware.js';
+import { healthRoutes } from './routes/health.js';
+import { promptRoutes } from './routes/prompts.js';
+import { rateLimit, type RateLimiter } from './rate-limit.js';
+import { sampleRoutes } from './routes/samples.js';
+
+export interface ApiDeps {
+  config: Config;
+  logger: Logger;
+  metrics: Metrics;
+  /** Checks the store answers; the API is not ready without it. */
+  ping(): Promise<void>;
+  /** The embedding model, as `/ready` reports it. */
+  model: string;
+  /** Why the ingest thread (embedding, workers) stopped, if it did. */
+  threadFailure(): Error | undefined;
+  /** Metrics kept by the ingest thread, served with this thread's. */
+  threadMetrics(): Promise<MetricObjectWithValues<MetricValue<string>>[]>;
+  limiter: RateLimiter;
+  /** Absent in a worker-only process, which serves health and metrics alone. */
+  search?: {
+    embedder: Embedder;
+    store: RedisPromptStore;
+    queues: Queues;
+    index: IndexFollower;
+    accounts: RedisAccountStore;
+    campaigns: RedisCampaignStore;
+    fleet: RedisFleetStore;
+    fleetMonitor: DetectionParams['fleetMonitor'];
+    redis: Redis;
+    keys: RedisKeys;
+    calibration: Calibration;
+    /** The configured action rules (models/detection.json), so accounts show what fires for them. */
+    actionRules: readonly ActionRule[];
+    events(after: string, limit: number): Promise<StoredEvent[]>;
+  };
+}
+
+export function createApp(deps: ApiDeps): Koa {
+  const app = new Koa();
+  app.proxy = false;
+  const router = new Router();
+  healthRoutes(router, deps);
+  if (deps.search) {
+    sampleRoutes(router, { ...deps, ...deps.search });
+    promptRoutes(router, { ...deps, ...deps.search });
+    accountRoutes(router, { ...deps, ...deps.search });
+    adminRoutes(router, { ...deps, ...deps.search });
+    campaignRoutes(router, { ...deps, ...deps.search });
+    fleetRoutes(router, { ...deps, ...deps.search });
+  }
+  app.use(async (ctx, next) => {
+    const end = deps.metrics.httpDuration.startTimer({ method: ctx.method });
+    try {
+      await next();
+    } finally {
+      end({ route: (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched', status: String(ctx.status) });
+    }
+  });
+  app.use(errorsMiddleware(deps.logger));
+  app.use(authenticate(deps.config));
+  app.use(rateLimit(deps.limiter));
+  app.use(router.routes());
+  app.use(router.allowedMethods({ throw: false }));
+  return app;
+}

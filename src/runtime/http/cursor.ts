@@ -1,0 +1,14 @@
+import { ValidationError } from '../../app/errors.js';
+
+/** Opaque page cursors over score-ordered lists: the offset, so clients never build one. */
+export function decodeCursor(cursor: string | undefined): number {
+  if (cursor === undefined) return 0;
+  const offset = Number.parseInt(Buffer.from(cursor, 'base64url').toString(), 10);
+  if (!Number.isInteger(offset) || offset < 0) throw new ValidationError('cursor: cursor is not one this API returned');
+  return offset;
+}
+
+/** The next page's cursor, or null when this page was the last. */
+export function nextCursor(offset: number, limit: number, returned: number): string | null {
+  return returned === limit ? Buffer.from(String(offset + limit)).toString('base64url') : null;
+}

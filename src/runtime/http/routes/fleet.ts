@@ -1,0 +1,38 @@
+import type Router from '@koa/router';
+import { z } from 'zod';
+import { HOUR_MS } from '../../../model/fleet/fleet-counts.js';
+import { requireScope } from '../auth.js';
+import { assertValid } from '../body.js';
+import type { ApiDeps } from '../app.js';
+
+type Deps = ApiDeps & NonNullable<ApiDeps['search']>;
+
+const query = z
+  .object({
+    hours: z.coerce.number({ invalid_type_error: 'hours must be a number' }).int().min(1, 'hours must be 1 to 720').max(720, 'hours must be 1 to 720').default(48),
+    campaigns: z.coerce.number({ invalid_type_error: 'campaigns must be a number' }).int().min(0, 'campaigns must be 0 to 200').max(200, 'campaigns must be 0 to 200').default(20),
+  })
+  .strict();
+
+export function fleetRoutes(router: Router, deps: Deps): void {
+  /**
+   * Fleet-level rates: the young population's prompts and output tokens per hour up to the latest
+   * hour with traffic (event time), the top campaigns' rates and release pivots, and recent alerts.
+   */
+  router.get('/v1/fleet/rates', requireScope('detector', 'analyst'), async (ctx) => {
+    const q = query.safeParse(ctx.query);
+    assertValid(q);
+    const { hours, campaigns: top } = q.data!;
+    const span = await deps.fleet.youngHours();
+    const series = span ? await deps.fleet.youngSeries(span.last - hours + 1, span.last) : new Map();
+    const campaigns = top ? await deps.campaigns.list({ minScore: 0, offset: 0, limit: top }) : [];
+    ctx.body = {
+      population: {
+        youngDays: deps.fleetMonitor.youngDays,
+        hours: [...series.values()].sort((a, b) => a.hour - b.hour).map((r) => ({ hour: new Date(r.hour * HOUR_MS).toISOString(), prompts: r.prompts, outputTokens: r.outputTokens })),
+      },
+      campaigns: campaigns.map(({ clusterId, size, tier, rates, releasePivots }) => ({ clusterId, size, tier, rates, releasePivots })),
+      alerts: await deps.fleet.recentAlerts(20),
+    };
+  });
+}

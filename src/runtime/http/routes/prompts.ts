@@ -1,0 +1,65 @@
+import type Router from '@koa/router';
+import { z } from 'zod';
+import { NotFoundError } from '../../../app/errors.js';
+import type { SimilarHit } from '../../../model/search/similar-prompts.js';
+import { requireScope } from '../auth.js';
+import { assertValid } from '../body.js';
+import type { ApiDeps } from '../app.js';
+
+type Deps = ApiDeps & NonNullable<ApiDeps['search']>;
+
+const k = z.coerce.number({ invalid_type_error: 'k must be a number' }).int('k must be an integer').min(1, 'k must be at least 1').max(100, 'k must be at most 100').default(10);
+const accountFilter = {
+  accountId: z.string().min(1).max(200).optional(),
+  excludeAccountId: z.string().min(1).max(200).optional(),
+};
+
+export function promptRoutes(router: Router, deps: Deps): void {
+  const searchQuery = z
+    .object({ text: z.string({ required_error: 'text is required' }).min(1, 'text must not be empty').max(deps.config.MAX_TEXT_CHARS), k, ...accountFilter })
+    .strict();
+  const similarQuery = z.object({ k, ...accountFilter }).strict();
+
+  async function present(hits: SimilarHit[]) {
+    const prompts = await deps.store.getPrompts(hits.map((h) => h.promptId));
+    return hits.flatMap((h, i) => {
+      const p = prompts[i];
+      return p ? [{ promptId: h.promptId, accountId: h.accountId, similarity: round(h.similarity), ts: new Date(p.ts).toISOString(), text: p.text }] : [];
+    });
+  }
+
+  router.get('/v1/search', requireScope('analyst'), async (ctx) => {
+    const q = searchQuery.safeParse(ctx.query);
+    assertValid(q);
+    const { text, ...query } = q.data!;
+    const [vector] = await deps.embedder.embed([text]);
+    ctx.body = { hits: await present(deps.index.prompts.search(vector!, query)) };
+  });
+
+  router.get('/v1/prompts/:promptId', requireScope('analyst'), async (ctx) => {
+    const prompt = await deps.store.getPrompt(ctx.params.promptId!);
+    if (!prompt) throw new NotFoundError(`prompt ${ctx.params.promptId}`);
+    ctx.body = {
+      promptId: prompt.promptId,
+      accountId: prompt.accountId,
+      ts: new Date(prompt.ts).toISOString(),
+      text: prompt.text,
+      ...(prompt.metadata ? { metadata: prompt.metadata } : {}),
+      indexed: deps.index.prompts.index.has(prompt.label),
+    };
+  });
+
+  router.get('/v1/prompts/:promptId/similar', requireScope('analyst'), async (ctx) => {
+    const q = similarQuery.safeParse(ctx.query);
+    assertValid(q);
+    const prompt = await deps.store.getPrompt(ctx.params.promptId!);
+    const vector = prompt && deps.index.prompts.vectorOf(prompt.label);
+    if (!prompt || !vector) throw new NotFoundError(`indexed prompt ${ctx.params.promptId}`);
+    const hits = deps.index.prompts.search(vector, { ...q.data!, k: q.data!.k + 1 }).filter((h) => h.label !== prompt.label);
+    ctx.body = { promptId: prompt.promptId, hits: await present(hits.slice(0, q.data!.k)) };
+  });
+}
+
+function round(x: number): number {
+  return Math.round(x * 1e4) / 1e4;
+}

@@ -1,0 +1,16 @@
+import type { Job } from 'bullmq';
+import { sweepCampaigns, type CampaignStore } from '../../app/campaign-sweep.js';
+import { monitorFleet, type FleetStore } from '../../app/fleet-monitor.js';
+import type { Release } from '../../model/fleet/fleet-counts.js';
+import type { Detector } from '../../model/scoring/detector.js';
+import { parsePayload } from '../../../jobs/define.js';
+import { campaignsQueue } from '../../../jobs/campaigns.js';
+
+export function campaignsProcessor(deps: { store: CampaignStore; fleet: FleetStore; detector: Detector; releases: readonly Release[] }) {
+  return async (job: Job) => {
+    parsePayload(campaignsQueue, job);
+    const campaigns = await sweepCampaigns(deps.store, deps.detector, deps.releases);
+    const fleet = await monitorFleet(deps.fleet, deps.detector.params.fleetMonitor);
+    return { ...campaigns, fleet };
+  };
+}
