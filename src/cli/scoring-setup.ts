@@ -1,10 +1,11 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Embedder } from '../model/ports/embedder.js';
-import { createTransformersEmbedder } from '../adapters/transformers/transformers-embedder.js';
 import type { Detector } from '../model/scoring/detector.js';
-import { loadDetector, loadTaxonomy } from '../adapters/files/model-files.js';
-import { buildClassifier, type Classifier } from '../model/scoring/classifier.js';
+import type { Classifier } from '../model/scoring/classifier.js';
+import { loadConfig } from '../runtime/config.js';
+import { buildContainer, type Container } from '../runtime/container.js';
+import { createLogger } from '../runtime/log.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 export const DEFAULT_MODELS_DIR = path.join(REPO, 'models');
@@ -14,17 +15,43 @@ export const DEFAULT_CALIBRATION = path.join(REPO, 'models/calibration.json');
 export const DEFAULT_PROMPT_MODEL = path.join(REPO, 'models/prompt-model.json');
 export const DEFAULT_PARAMS = path.join(REPO, 'models/detection.json');
 
-/** The pieces every offline command scores with, loaded the way the service loads them. */
-export async function loadScoring(opts: { models: string; model: string; taxonomy: string }): Promise<{ embedder: Embedder; classifier: Classifier }> {
-  const embedder = await createTransformersEmbedder({ modelsDir: opts.models, model: opts.model });
-  const classifier = await buildClassifier(await loadTaxonomy(opts.taxonomy), embedder);
-  return { embedder, classifier };
+/** The model files an offline command may be pointed at (its flags, defaulting to the shipped ones). */
+export interface ModelFiles {
+  models: string;
+  model: string;
+  taxonomy: string;
+  calibration: string;
+  'prompt-model': string;
+  params: string;
+}
+
+/**
+ * The composition root in its offline role, configured from a command's flags rather than the
+ * environment: the same parts the service builds, without Redis.
+ */
+export function offlineContainer(files: Partial<ModelFiles>): Container {
+  const config = loadConfig({
+    MODELS_DIR: files.models ?? DEFAULT_MODELS_DIR,
+    EMBED_MODEL: files.model ?? DEFAULT_MODEL,
+    TAXONOMY_FILE: files.taxonomy ?? DEFAULT_TAXONOMY,
+    CALIBRATION_FILE: files.calibration ?? DEFAULT_CALIBRATION,
+    PROMPT_MODEL_FILE: files['prompt-model'] ?? DEFAULT_PROMPT_MODEL,
+    DETECTION_PARAMS_FILE: files.params ?? DEFAULT_PARAMS,
+  });
+  return buildContainer(config, 'offline', createLogger('warn'));
+}
+
+/** The pieces every offline command scores with, built the way the service builds them. */
+export async function loadScoring(files: Partial<ModelFiles>): Promise<{ embedder: Embedder; classifier: Classifier }> {
+  const c = offlineContainer(files);
+  const embedder = await c.embedder();
+  return { embedder, classifier: await (await c.classifier(embedder))() };
 }
 
 /** The shipped detector, or the files named on the command line. */
-export async function loadDetectorFiles(files: { calibration: string; 'prompt-model': string; params: string }): Promise<Detector> {
+export async function loadDetectorFiles(files: Partial<ModelFiles>): Promise<Detector> {
   try {
-    return await loadDetector({ calibration: files.calibration, promptModel: files['prompt-model'], params: files.params });
+    return await offlineContainer(files).detector();
   } catch (err) {
     throw new Error(`cannot load the detector: ${(err as Error).message}`);
   }

@@ -1,22 +1,16 @@
-import { loadCalibration, loadDetectionParams } from '../adapters/files/model-files.js';
 import type { Server } from 'node:http';
 import path from 'node:path';
-import { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { Queues } from '../../jobs/registry.js';
-import { createApp } from './http/app.js';
-import { redisRateLimiter } from './http/rate-limit.js';
-import type { Config } from './config.js';
-import { startIngestThread, type IngestThread } from './threads/ingest-thread.js';
-import { createMetrics, registerFleetGauges } from './metrics.js';
-import { fleetReader } from './fleet-reader.js';
-import { RedisFleetStore } from '../adapters/redis/redis-fleet-store.js';
 import { IndexFollower } from '../adapters/hnsw/index-follower.js';
-import { redisKeys } from '../adapters/redis/redis-keys.js';
-import { assertStoreModel, RedisPromptStore } from '../adapters/redis/redis-prompt-store.js';
-import { RedisAccountStore } from '../adapters/redis/redis-account-store.js';
-import { RedisCampaignStore } from '../adapters/redis/redis-campaign-store.js';
 import { readEvents } from '../adapters/redis/event-relay.js';
+import { redisOutage } from '../adapters/redis/outage.js';
+import type { Config } from './config.js';
+import { buildContainer } from './container.js';
+import { fleetReader } from './fleet-reader.js';
+import { createApp, type ApiDeps } from './http/app.js';
+import { redisRateLimiter } from './http/rate-limit.js';
+import { createMetrics, registerFleetGauges } from './metrics.js';
+import { startIngestThread } from './threads/ingest-thread.js';
 
 export interface RunningService {
   /** The bound port (useful with PORT=0). */
@@ -25,110 +19,106 @@ export interface RunningService {
   stop(): Promise<void>;
 }
 
-/** Wires the defaults in one place: config in, a running API and/or workers out. */
+/**
+ * The main thread: the API and the search index, with the ingest thread (embedding and, unless
+ * ROLE=api, the queue workers) beside it. Parts are built by the composition root and started in
+ * order; `stop` stops them in reverse within SHUTDOWN_TIMEOUT_MS: no new requests, then the index
+ * persisted, then no new jobs, then Redis let go.
+ */
 export async function startService(config: Config, logger: Logger): Promise<RunningService> {
+  const c = buildContainer(config, 'http', logger);
   const metrics = createMetrics();
-  const keys = redisKeys(config.KEY_PREFIX);
   const runsApi = config.ROLE !== 'worker';
-  const runsWorkers = config.ROLE !== 'api';
-
-  // API requests fail fast while Redis is away (the API answers 503) instead of queueing in memory.
-  const redis = new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 });
-  redis.on('error', (err) => logger.warn({ err: err.message }, 'redis connection error'));
-  await redis.connect();
-
-  let thread: IngestThread;
   try {
-    thread = await startIngestThread({ config, runWorkers: runsWorkers });
-  } catch (err) {
-    redis.disconnect();
-    throw err;
-  }
-  const embedder = thread.embedder;
-  const model = { id: embedder.modelId, dimension: embedder.dimension };
-  const store = new RedisPromptStore(redis, keys, model);
-  try {
-    await assertStoreModel(store, config.KEY_PREFIX, model);
-  } catch (err) {
-    await thread.close();
-    redis.disconnect();
-    throw err;
-  }
+    const redis = await c.redis();
+    const thread = await c.lifecycle.start('ingest thread', () => startIngestThread({ config, runWorkers: config.ROLE !== 'api' }), (t) => t.close());
+    const embedder = thread.embedder;
+    const model = { id: embedder.modelId, dimension: embedder.dimension };
+    const stores = await c.stores(model);
+    const params = await c.params();
 
-  let index: IndexFollower | undefined;
-  let queues: Queues | undefined;
-  if (runsApi) {
-    queues = new Queues(redis, config.KEY_PREFIX, (err, queue) => logger.warn({ err: err.message, queue }, 'queue connection error'));
-    // Opened now, so its error listener is in place before any outage.
-    queues.get('ingest');
-    index = await IndexFollower.open({
-      redis,
-      keys,
-      dataDir: path.join(config.DATA_DIR, 'index', config.KEY_PREFIX),
-      model,
-      hnsw: { m: config.HNSW_M, efConstruction: config.HNSW_EF_CONSTRUCTION, efSearch: config.HNSW_EF_SEARCH },
-      snapshotIntervalMs: config.SNAPSHOT_INTERVAL_S * 1000,
-      logger,
-      onApplied: () => metrics.indexSize.set(index?.prompts.size ?? 0),
-    });
-    await index.start();
-    metrics.indexSize.set(index.prompts.size);
-  }
-
-  const params = await loadDetectionParams(config.DETECTION_PARAMS_FILE);
-  const campaigns = new RedisCampaignStore(redis, keys);
-  const fleet = new RedisFleetStore(redis, keys);
-  if (runsApi) registerFleetGauges(metrics.registry, fleetReader(fleet, campaigns));
-  const app = createApp({
-    config,
-    logger,
-    metrics,
-    ping: async () => void (await redis.ping()),
-    threadMetrics: () => thread.metrics(),
-    threadFailure: () => thread.failure(),
-    model: `${model.id} (${model.dimension}-d)`,
-    limiter: redisRateLimiter(redis, config.KEY_PREFIX, config),
-    ...(index && queues
-      ? {
-          search: {
-            embedder,
-            store,
-            queues,
-            index,
-            accounts: new RedisAccountStore(redis, keys, store),
-            campaigns,
-            fleet,
-            fleetMonitor: params.fleetMonitor,
+    let search: ApiDeps['search'];
+    let index: IndexFollower | undefined;
+    if (runsApi) {
+      const queues = await c.queues();
+      // Opened now, so its error listener is in place before any outage.
+      queues.get('ingest');
+      const follower = await c.lifecycle.start(
+        'index',
+        async () => {
+          let opened: IndexFollower | undefined;
+          const i = (opened = await IndexFollower.open({
             redis,
-            keys,
-            calibration: await loadCalibration(config.CALIBRATION_FILE),
-            actionRules: params.actions,
-            events: (after: string, limit: number) => readEvents(redis, keys, after, limit),
-          },
-        }
-      : {}),
-  });
-  const server: Server = await new Promise((resolve) => {
-    const s = app.listen(config.PORT, config.HOST, () => resolve(s));
-  });
-  const address = server.address();
-  const port = typeof address === 'object' && address ? address.port : config.PORT;
-  logger.info({ port, role: config.ROLE, model: model.id, prefix: config.KEY_PREFIX }, 'distill-radar started');
+            keys: c.keys,
+            dataDir: path.join(config.DATA_DIR, 'index', config.KEY_PREFIX),
+            model,
+            hnsw: { m: config.HNSW_M, efConstruction: config.HNSW_EF_CONSTRUCTION, efSearch: config.HNSW_EF_SEARCH },
+            snapshotIntervalMs: config.SNAPSHOT_INTERVAL_S * 1000,
+            logger,
+            // Called while the log replays too, before `open` returns.
+            onApplied: () => metrics.indexSize.set(opened?.prompts.size ?? 0),
+          }));
+          await i.start();
+          return i;
+        },
+        (i) => i.stop(),
+      );
+      index = follower;
+      metrics.indexSize.set(follower.prompts.size);
+      registerFleetGauges(metrics.registry, fleetReader(stores.fleet, stores.campaigns));
+      search = {
+        embedder,
+        store: stores.prompts,
+        queues,
+        index: follower,
+        accounts: stores.accounts,
+        campaigns: stores.campaigns,
+        fleet: stores.fleet,
+        fleetMonitor: params.fleetMonitor,
+        redis,
+        keys: c.keys,
+        calibration: await c.calibration(),
+        actionRules: params.actions,
+        events: (after: string, limit: number) => readEvents(redis, c.keys, after, limit),
+      };
+    }
 
-  return {
-    port,
-    index,
-    // Order matters: no new requests, then no new jobs, then persist the index, then let go of Redis.
-    async stop() {
-      await new Promise<void>((resolve) => {
-        server.close(() => resolve());
-        server.closeIdleConnections();
-      });
-      await thread.close();
-      await index?.stop();
-      await queues?.close();
-      await redis.quit().catch(() => redis.disconnect());
-      logger.info('distill-radar stopped');
-    },
-  };
+    const app = createApp({
+      config,
+      logger,
+      metrics,
+      ping: async () => void (await redis.ping()),
+      isOutage: redisOutage(redis),
+      threadMetrics: () => thread.metrics(),
+      threadFailure: () => thread.failure(),
+      model: `${model.id} (${model.dimension}-d)`,
+      limiter: redisRateLimiter(redis, config.KEY_PREFIX, config),
+      ...(search ? { search } : {}),
+    });
+    const server = await c.lifecycle.start(
+      'http',
+      () => new Promise<Server>((resolve) => {
+        const s = app.listen(config.PORT, config.HOST, () => resolve(s));
+      }),
+      (s) => new Promise<void>((resolve) => {
+        s.close(() => resolve());
+        s.closeIdleConnections();
+      }),
+    );
+    const address = server.address();
+    const port = typeof address === 'object' && address ? address.port : config.PORT;
+    logger.info({ port, role: config.ROLE, model: model.id, prefix: config.KEY_PREFIX }, 'distill-radar started');
+    return {
+      port,
+      ...(index ? { index } : {}),
+      async stop() {
+        await c.lifecycle.stopAll(config.SHUTDOWN_TIMEOUT_MS);
+        logger.info('distill-radar stopped');
+      },
+    };
+  } catch (err) {
+    // Whatever started before the failure is stopped again, in reverse.
+    await c.lifecycle.stopAll(config.SHUTDOWN_TIMEOUT_MS);
+    throw err;
+  }
 }

@@ -34,6 +34,8 @@ export interface ApiDeps {
   metrics: Metrics;
   /** Checks the store answers; the API is not ready without it. */
   ping(): Promise<void>;
+  /** Whether an error means the store is away (answered 503) rather than a bug (500). */
+  isOutage(err: unknown): boolean;
   /** The embedding model, as `/ready` reports it. */
   model: string;
   /** Why the ingest thread (embedding, workers) stopped, if it did. */
@@ -81,7 +83,7 @@ export function createApp(deps: ApiDeps): Koa {
       end({ route: (ctx as { _matchedRoute?: string })._matchedRoute ?? 'unmatched', status: String(ctx.status) });
     }
   });
-  app.use(errorsMiddleware(deps.logger));
+  app.use(errorsMiddleware(deps.logger, deps.isOutage));
   app.use(authenticate(deps.config));
   app.use(rateLimit(deps.limiter));
   app.use(router.routes());

@@ -1,7 +1,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Middleware } from 'koa';
 import type { ApiKey, Config } from '../config.js';
-import { AppError } from '../../app/errors.js';
+import { ForbiddenError, UnauthorizedError } from '../../app/errors.js';
 import type { Scope } from './scopes.js';
 
 /** Who is calling: a configured key, or anyone at all when AUTH=none. Unset: no valid key. */
@@ -42,11 +42,11 @@ export function requireScope(scope: Scope | 'any', ...alternatives: Scope[]): Mi
     const caller = ctx.state.caller as Caller | undefined;
     if (!caller) {
       ctx.set('WWW-Authenticate', 'Bearer realm="distill-radar"');
-      throw new AppError(401, 'unauthorized', 'a valid API key is required: Authorization: Bearer <key>');
+      throw new UnauthorizedError('a valid API key is required: Authorization: Bearer <key>');
     }
     const accepted = scope === 'any' ? [] : [scope, ...alternatives, 'admin'];
     if (caller.kind === 'key' && scope !== 'any' && !accepted.some((s) => caller.key.scopes.includes(s as Scope))) {
-      throw new AppError(403, 'forbidden', `key ${caller.key.name} lacks the ${[scope, ...alternatives].join(' or ')} scope this endpoint needs`);
+      throw new ForbiddenError(`key ${caller.key.name} lacks the ${[scope, ...alternatives].join(' or ')} scope this endpoint needs`);
     }
     await next();
   };

@@ -1,11 +1,11 @@
 import type { Context } from 'koa';
-import { AppError, ValidationError } from '../../app/errors.js';
+import { AppError, InvalidError, MalformedJsonError, PayloadTooLargeError, UnsupportedMediaTypeError } from '../../app/errors.js';
 import { firstDuplicateKey } from './duplicate-keys.js';
 
 /** Reads a JSON body with a hard size cap, answering 413/415/400 instead of ever reaching a 500. */
 export async function readJsonBody(ctx: Context, limitBytes: number): Promise<unknown> {
   if (!ctx.is('application/json')) {
-    throw new AppError(415, 'unsupported_media_type', 'Content-Type must be application/json');
+    throw new UnsupportedMediaTypeError('Content-Type must be application/json');
   }
   const declared = Number(ctx.get('content-length') || 0);
   if (declared > limitBytes) throw tooLarge(limitBytes);
@@ -20,21 +20,21 @@ export async function readJsonBody(ctx: Context, limitBytes: number): Promise<un
   try {
     text = new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks));
   } catch {
-    throw new AppError(400, 'invalid_json', 'request body is not valid UTF-8');
+    throw new MalformedJsonError('request body is not valid UTF-8');
   }
   let body: unknown;
   try {
     body = JSON.parse(text);
   } catch (err) {
-    throw new AppError(400, 'invalid_json', `request body is not valid JSON: ${(err as Error).message}`);
+    throw new MalformedJsonError(`request body is not valid JSON: ${(err as Error).message}`);
   }
   const duplicate = firstDuplicateKey(text);
-  if (duplicate !== undefined) throw new AppError(400, 'invalid_json', `${duplicate}: key appears more than once in its object`);
+  if (duplicate !== undefined) throw new MalformedJsonError(`${duplicate}: key appears more than once in its object`);
   return body;
 }
 
 function tooLarge(limit: number): AppError {
-  return new AppError(413, 'payload_too_large', `request body exceeds ${limit} bytes`);
+  return new PayloadTooLargeError(`request body exceeds ${limit} bytes`);
 }
 
 type Issue = { path: (string | number)[]; message: string; code?: string; keys?: string[] };
@@ -49,7 +49,7 @@ export function assertValid(result: { success: true } | { success: false; error:
   );
   const first = details[0];
   const message = first ? `${first.field ? `${first.field}: ` : ''}${first.message}` : 'invalid request';
-  throw new ValidationError(details.length > 1 ? `${message} (and ${details.length - 1} more)` : message, details);
+  throw new InvalidError(details.length > 1 ? `${message} (and ${details.length - 1} more)` : message, details);
 }
 
 function formatPath(path: (string | number)[]): string {

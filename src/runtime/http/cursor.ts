@@ -1,10 +1,10 @@
-import { ValidationError } from '../../app/errors.js';
+import { InvalidError } from '../../app/errors.js';
 
 /** Opaque page cursors over score-ordered lists: the offset, so clients never build one. */
 export function decodeCursor(cursor: string | undefined): number {
   if (cursor === undefined) return 0;
   const offset = Number.parseInt(Buffer.from(cursor, 'base64url').toString(), 10);
-  if (!Number.isInteger(offset) || offset < 0) throw new ValidationError('cursor: cursor is not one this API returned');
+  if (!Number.isInteger(offset) || offset < 0) throw new InvalidError('cursor: cursor is not one this API returned');
   return offset;
 }
 

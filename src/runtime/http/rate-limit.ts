@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Middleware } from 'koa';
 import type { ApiKey, Config } from '../config.js';
-import { AppError } from '../../app/errors.js';
+import { RateLimitedError } from '../../app/errors.js';
 import type { Caller } from './auth.js';
 
 /*
@@ -47,7 +47,7 @@ export function rateLimit(limiter: RateLimiter): Middleware {
       const waitMs = await limiter.take(caller.key);
       if (waitMs > 0) {
         ctx.set('Retry-After', String(Math.max(1, Math.ceil(waitMs / 1000))));
-        throw new AppError(429, 'rate_limited', `key ${caller.key.name} is over its rate limit; retry later`);
+        throw new RateLimitedError(`key ${caller.key.name} is over its rate limit; retry later`);
       }
     }
     await next();
