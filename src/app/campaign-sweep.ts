@@ -6,7 +6,8 @@ import { campaignRates, type CampaignRates } from '../model/fleet/campaign-rates
 import type { Release } from '../model/fleet/fleet-counts.js';
 import { releasePivot, type Adoption, type ReleasePivot } from '../model/fleet/release-pivot.js';
 import type { Detector } from '../model/scoring/detector.js';
-import { emptyProfile, mergeProfiles, type Profile } from '../model/scoring/profile.js';
+import { BUCKET_MS, emptyProfile, mergeProfiles, type Profile } from '../model/scoring/profile.js';
+import type { CampaignRecord } from './queries.js';
 import { actionsFor, type FiredAction } from '../model/scoring/actions.js';
 import { TIERS, type Tier } from '../model/scoring/score.js';
 
@@ -94,3 +95,31 @@ export async function sweepCampaigns(
   await store.save(campaigns, raised, pivots);
   return { campaigns: campaigns.length, accounts: campaigns.reduce((n, c) => n + c.members.length, 0), raised: raised.length, pivots: pivots.length };
 }
+
+/** What the API reads of a saved campaign: raw values, presented by the HTTP layer. */
+export function campaignRecord(c: LiveCampaign): CampaignRecord {
+  const perDay = new Map<number, { prompts: number; outputTokens: number }>();
+  for (const [bucket, n] of Object.entries(c.pooled.buckets)) {
+    const dayTs = Math.floor((Number(bucket) * BUCKET_MS) / DAY_MS) * DAY_MS;
+    const d = perDay.get(dayTs) ?? { prompts: 0, outputTokens: 0 };
+    perDay.set(dayTs, { prompts: d.prompts + n, outputTokens: d.outputTokens + (c.pooled.tokenBuckets[bucket] ?? 0) });
+  }
+  return {
+    clusterId: c.clusterId,
+    size: c.members.length,
+    score: c.score,
+    tier: c.tier,
+    topAreas: c.evidence.topSubAreas,
+    firstTs: c.pooled.firstTs,
+    lastTs: c.pooled.lastTs,
+    members: c.members,
+    links: c.links,
+    examplePromptIds: c.evidence.examplePromptIds,
+    timeline: [...perDay].sort((a, b) => a[0] - b[0]).map(([dayTs, d]) => ({ dayTs, ...d })),
+    rates: c.rates,
+    releasePivots: c.releasePivots,
+    evidence: c.evidence,
+  };
+}
+
+const DAY_MS = 24 * 3600 * 1000;

@@ -1,3 +1,4 @@
+import { campaignPage } from '../app/queries.js';
 import type { FleetReading } from './metrics.js';
 import type { RedisCampaignStore } from '../adapters/redis/redis-campaign-store.js';
 import type { RedisFleetStore } from '../adapters/redis/redis-fleet-store.js';
@@ -9,7 +10,7 @@ export function fleetReader(fleet: RedisFleetStore, campaigns: RedisCampaignStor
   return async () => {
     const span = await fleet.youngHours();
     const latest = span && span.last > span.first ? (await fleet.youngSeries(span.last - 1, span.last - 1)).get(span.last - 1) : undefined;
-    const top = await campaigns.list({ minScore: 0, offset: 0, limit: GAUGE_CAMPAIGNS });
+    const top = (await campaignPage(campaigns, { minScore: 0, offset: 0, limit: GAUGE_CAMPAIGNS })).items;
     return {
       young: latest ? { prompts: latest.prompts, outputTokens: latest.outputTokens } : null,
       campaigns: top.map((c) => ({ clusterId: c.clusterId, ...c.rates.lastDay })),

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { IndexFollower } from '../adapters/hnsw/index-follower.js';
 import { readEvents } from '../adapters/redis/event-relay.js';
 import { redisOutage } from '../adapters/redis/outage.js';
+import { activeTaxonomy, storeTaxonomy } from '../adapters/redis/taxonomy-source.js';
 import type { Config } from './config.js';
 import { buildContainer } from './container.js';
 import { fleetReader } from './fleet-reader.js';
@@ -75,8 +76,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
         campaigns: stores.campaigns,
         fleet: stores.fleet,
         fleetMonitor: params.fleetMonitor,
-        redis,
-        keys: c.keys,
+        taxonomy: { active: () => activeTaxonomy(redis, c.keys, config.TAXONOMY_FILE), store: (t) => storeTaxonomy(redis, c.keys, t) },
         calibration: await c.calibration(),
         actionRules: params.actions,
         events: (after: string, limit: number) => readEvents(redis, c.keys, after, limit),

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { AccountStateStore, FoldInput, FoldResult } from '../../app/account-scoring.js';
+import type { AccountReads, AccountRecord } from '../../app/queries.js';
 import type { ReclassifyStore } from '../../app/reclassify.js';
 import type { RetentionStore } from '../../app/retention.js';
 import type { Classification } from '../../model/scoring/classifier.js';
@@ -125,19 +126,7 @@ end
 return {#ids, left}
 `;
 
-export interface AccountView {
-  accountId: string;
-  prompts: number;
-  firstSeen: number;
-  lastSeen: number;
-  pending: number;
-  score: number | null;
-  tier: Tier;
-  evidence: AccountScore['evidence'] | null;
-  scoredAt: number | null;
-}
-
-export class RedisAccountStore implements AccountStateStore, ReclassifyStore, RetentionStore {
+export class RedisAccountStore implements AccountStateStore, ReclassifyStore, RetentionStore, AccountReads {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
@@ -250,24 +239,29 @@ export class RedisAccountStore implements AccountStateStore, ReclassifyStore, Re
     }
   }
 
-  async getAccount(accountId: string): Promise<AccountView | undefined> {
-    const acct = this.keys.account(accountId);
-    const [[, h], [, pending]] = (await this.redis.multi().hgetall(acct).llen(`${acct}:pending`).exec()) as [
-      [null, Record<string, string>],
-      [null, number],
-    ];
-    if (h.n === undefined) return undefined;
-    return {
-      accountId,
-      prompts: Number(h.n),
-      firstSeen: Number(h.first),
-      lastSeen: Number(h.last),
-      pending,
-      score: h.score === undefined ? null : Number(h.score),
-      tier: (h.tier as Tier | undefined) ?? 'none',
-      evidence: h.evidence ? (JSON.parse(h.evidence) as AccountScore['evidence']) : null,
-      scoredAt: h.scoredAt ? Number(h.scoredAt) : null,
-    };
+  /** The accounts' state in one round trip; unknown ids are left out. */
+  async accounts(ids: readonly string[]): Promise<Map<string, AccountRecord>> {
+    const out = new Map<string, AccountRecord>();
+    if (!ids.length) return out;
+    const pipeline = this.redis.pipeline();
+    for (const id of ids) pipeline.hgetall(this.keys.account(id)).llen(`${this.keys.account(id)}:pending`);
+    const res = (await pipeline.exec()) ?? [];
+    ids.forEach((accountId, i) => {
+      const h = res[2 * i]?.[1] as Record<string, string> | undefined;
+      if (h?.n === undefined) return;
+      out.set(accountId, {
+        accountId,
+        prompts: Number(h.n),
+        firstSeen: Number(h.first),
+        lastSeen: Number(h.last),
+        pending: Number(res[2 * i + 1]?.[1] ?? 0),
+        score: h.score === undefined ? null : Number(h.score),
+        tier: (h.tier as Tier | undefined) ?? 'none',
+        evidence: h.evidence ? (JSON.parse(h.evidence) as AccountScore['evidence']) : null,
+        scoredAt: h.scoredAt ? Number(h.scoredAt) : null,
+      });
+    });
+    return out;
   }
 
   /** Accounts by score, highest first, within [minScore, maxScore). */

@@ -1,30 +1,14 @@
 import type { Redis } from 'ioredis';
 import type { KeyUses } from '../../model/campaigns/link-accounts.js';
 import type { Behaviour } from '../../model/campaigns/fleet-signature.js';
-import type { CampaignRaise, CampaignStore, LinkState, LiveCampaign, PivotEvent } from '../../app/campaign-sweep.js';
+import { campaignRecord, type CampaignRaise, type CampaignStore, type LinkState, type LiveCampaign, type PivotEvent } from '../../app/campaign-sweep.js';
+import type { CampaignReads, CampaignRecord, Membership } from '../../app/queries.js';
 import type { Adoption } from '../../model/fleet/release-pivot.js';
-import { BUCKET_MS, upgradeProfile, type Profile } from '../../model/scoring/profile.js';
+import { upgradeProfile, type Profile } from '../../model/scoring/profile.js';
 import type { Tier } from '../../model/scoring/score.js';
 import type { RedisKeys } from './redis-keys.js';
 
-export interface CampaignView {
-  clusterId: string;
-  size: number;
-  score: number;
-  tier: Tier;
-  topAreas: { subArea: string; share: number }[];
-  firstSeen: string | null;
-  lastSeen: string | null;
-  members: string[];
-  links: LiveCampaign['links'];
-  examplePromptIds: string[];
-  timeline: { day: string; prompts: number; outputTokens: number }[];
-  rates: LiveCampaign['rates'];
-  releasePivots: LiveCampaign['releasePivots'];
-  evidence: LiveCampaign['evidence'];
-}
-
-export class RedisCampaignStore implements CampaignStore {
+export class RedisCampaignStore implements CampaignStore, CampaignReads {
   constructor(
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
@@ -93,7 +77,7 @@ export class RedisCampaignStore implements CampaignStore {
     for (const id of previous) if (!live.has(id)) tx.del(this.keys.campaign(id));
     for (const c of campaigns) {
       tx.zadd(this.keys.campaigns, c.score, c.clusterId).hset(this.keys.campaignTiers, c.clusterId, c.tier);
-      tx.set(this.keys.campaign(c.clusterId), JSON.stringify(view(c)));
+      tx.set(this.keys.campaign(c.clusterId), JSON.stringify(campaignRecord(c)));
       for (const m of c.heirs) tx.hset(this.keys.campaignOf, m, c.clusterId);
     }
     const at = new Date().toISOString();
@@ -105,47 +89,34 @@ export class RedisCampaignStore implements CampaignStore {
     await tx.exec();
   }
 
-  async get(clusterId: string): Promise<CampaignView | undefined> {
-    const json = await this.redis.get(this.keys.campaign(clusterId));
-    return json ? (JSON.parse(json) as CampaignView) : undefined;
+  async campaigns(ids: readonly string[]): Promise<Map<string, CampaignRecord>> {
+    const out = new Map<string, CampaignRecord>();
+    if (!ids.length) return out;
+    const found = await this.redis.mget(...ids.map((id) => this.keys.campaign(id)));
+    ids.forEach((id, i) => {
+      if (found[i]) out.set(id, JSON.parse(found[i]!) as CampaignRecord);
+    });
+    return out;
   }
 
-  async list(opts: { minScore: number; offset: number; limit: number }): Promise<CampaignView[]> {
-    const ids = await this.redis.zrevrangebyscore(this.keys.campaigns, '+inf', opts.minScore, 'LIMIT', opts.offset, opts.limit);
-    const views = await Promise.all(ids.map((id) => this.get(id)));
-    return views.filter((v): v is CampaignView => !!v);
+  listIds(opts: { minScore: number; offset: number; limit: number }): Promise<string[]> {
+    return this.redis.zrevrangebyscore(this.keys.campaigns, '+inf', opts.minScore, 'LIMIT', opts.offset, opts.limit);
   }
 
-  /** The campaign an account belongs to, with its tier, if any. */
-  async campaignOf(accountId: string): Promise<{ clusterId: string; tier: Tier } | undefined> {
-    const clusterId = await this.redis.hget(this.keys.campaignOf, accountId);
-    if (!clusterId) return undefined;
-    const tier = (await this.redis.hget(this.keys.campaignTiers, clusterId)) as Tier | null;
-    return tier ? { clusterId, tier } : undefined;
+  /** The campaigns the accounts are heirs of, with their tiers, in two round trips whatever the count. */
+  async memberships(accountIds: readonly string[]): Promise<Map<string, Membership>> {
+    const out = new Map<string, Membership>();
+    if (!accountIds.length) return out;
+    const clusterIds = await this.redis.hmget(this.keys.campaignOf, ...accountIds);
+    const unique = [...new Set(clusterIds.filter((c): c is string => !!c))];
+    if (!unique.length) return out;
+    const tiers = new Map(unique.map((c, i) => [c, i]));
+    const found = await this.redis.hmget(this.keys.campaignTiers, ...unique);
+    accountIds.forEach((accountId, i) => {
+      const clusterId = clusterIds[i];
+      const tier = clusterId ? (found[tiers.get(clusterId)!] as Tier | null) : null;
+      if (clusterId && tier) out.set(accountId, { clusterId, tier });
+    });
+    return out;
   }
-}
-
-function view(c: LiveCampaign): CampaignView {
-  const perDay = new Map<string, { prompts: number; outputTokens: number }>();
-  for (const [bucket, n] of Object.entries(c.pooled.buckets)) {
-    const day = new Date(Number(bucket) * BUCKET_MS).toISOString().slice(0, 10);
-    const d = perDay.get(day) ?? { prompts: 0, outputTokens: 0 };
-    perDay.set(day, { prompts: d.prompts + n, outputTokens: d.outputTokens + (c.pooled.tokenBuckets[bucket] ?? 0) });
-  }
-  return {
-    clusterId: c.clusterId,
-    size: c.members.length,
-    score: Math.round(c.score * 1e4) / 1e4,
-    tier: c.tier,
-    topAreas: c.evidence.topSubAreas,
-    firstSeen: c.pooled.firstTs === null ? null : new Date(c.pooled.firstTs).toISOString(),
-    lastSeen: c.pooled.lastTs === null ? null : new Date(c.pooled.lastTs).toISOString(),
-    members: c.members,
-    links: c.links,
-    examplePromptIds: c.evidence.examplePromptIds,
-    timeline: [...perDay].sort((a, b) => (a[0] < b[0] ? -1 : 1)).map(([day, d]) => ({ day, ...d })),
-    rates: c.rates,
-    releasePivots: c.releasePivots,
-    evidence: c.evidence,
-  };
 }

@@ -14,13 +14,6 @@ export interface StoredPrompt {
   classification: Classification;
 }
 
-export interface AccountCounters {
-  accountId: string;
-  prompts: number;
-  firstSeen: number;
-  lastSeen: number;
-}
-
 /*
  * One script call commits a chunk; Redis runs it atomically, so for every sample either all of
  * (record, label, account counters, the account's pending-score entry, index-log entry) exist or
@@ -175,12 +168,6 @@ export class RedisPromptStore implements PromptStore {
       const hash = h as Record<string, string>;
       return hash.a === undefined ? undefined : toPrompt(promptIds[i]!, hash);
     });
-  }
-
-  async getAccount(accountId: string): Promise<AccountCounters | undefined> {
-    const h = await this.redis.hgetall(this.keys.account(accountId));
-    if (h.n === undefined) return undefined;
-    return { accountId, prompts: Number(h.n), firstSeen: Number(h.first), lastSeen: Number(h.last) };
   }
 
   /** The model that produced the stored vectors, if any has been stored. */

@@ -1,3 +1,4 @@
+import type { Tier } from './score.js';
 import { z } from 'zod';
 
 /**
@@ -130,4 +131,21 @@ function binomialCdf(k: number, n: number, p: number): number {
 
 function nextUp(x: number): number {
   return x + Math.max(1e-12, Math.abs(x) * 1e-9);
+}
+
+/** A tier is a band of scores: [lowest score of the tier, lowest of the next), for range queries. */
+export function scoreBand(tier: Tier | undefined, c: Pick<Calibration, 'thresholds'>): [number, number] {
+  const t = c.thresholds;
+  switch (tier) {
+    case undefined:
+      return [0, Infinity];
+    case 'none':
+      return [0, t.watch];
+    case 'watch':
+      return [t.watch, t.review];
+    case 'review':
+      return [t.review, t.block];
+    case 'block':
+      return [t.block, Infinity];
+  }
 }

@@ -13,14 +13,12 @@ import type { StoredEvent } from '../../adapters/redis/event-relay.js';
 import type { ActionRule } from '../../model/scoring/actions.js';
 import type { Calibration } from '../../model/scoring/calibration.js';
 import { accountRoutes } from './routes/accounts.js';
-import { adminRoutes } from './routes/admin.js';
+import { adminRoutes, type AdminRouteDeps } from './routes/admin.js';
 import { campaignRoutes } from './routes/campaigns.js';
 import type { RedisCampaignStore } from '../../adapters/redis/redis-campaign-store.js';
 import type { RedisFleetStore } from '../../adapters/redis/redis-fleet-store.js';
 import type { DetectionParams } from '../../model/scoring/detection-params.js';
 import { fleetRoutes } from './routes/fleet.js';
-import type { Redis } from 'ioredis';
-import type { RedisKeys } from '../../adapters/redis/redis-keys.js';
 import { authenticate } from './auth.js';
 import { errorsMiddleware } from './errors-middleware.js';
 import { healthRoutes } from './routes/health.js';
@@ -53,8 +51,7 @@ export interface ApiDeps {
     campaigns: RedisCampaignStore;
     fleet: RedisFleetStore;
     fleetMonitor: DetectionParams['fleetMonitor'];
-    redis: Redis;
-    keys: RedisKeys;
+    taxonomy: AdminRouteDeps['taxonomy'];
     calibration: Calibration;
     /** The configured action rules (models/detection.json), so accounts show what fires for them. */
     actionRules: readonly ActionRule[];
@@ -67,13 +64,14 @@ export function createApp(deps: ApiDeps): Koa {
   app.proxy = false;
   const router = new Router();
   healthRoutes(router, deps);
-  if (deps.search) {
-    sampleRoutes(router, { ...deps, ...deps.search });
-    promptRoutes(router, { ...deps, ...deps.search });
-    accountRoutes(router, { ...deps, ...deps.search });
-    adminRoutes(router, { ...deps, ...deps.search });
-    campaignRoutes(router, { ...deps, ...deps.search });
-    fleetRoutes(router, { ...deps, ...deps.search });
+  const s = deps.search;
+  if (s) {
+    sampleRoutes(router, { config: deps.config, logger: deps.logger, metrics: deps.metrics, store: s.store, queues: s.queues });
+    promptRoutes(router, { config: deps.config, embedder: s.embedder, index: s.index, store: s.store });
+    accountRoutes(router, { accounts: s.accounts, campaigns: s.campaigns, calibration: s.calibration, actionRules: s.actionRules, events: s.events });
+    adminRoutes(router, { config: deps.config, logger: deps.logger, queues: s.queues, taxonomy: s.taxonomy, accounts: s.accounts });
+    campaignRoutes(router, { accounts: s.accounts, campaigns: s.campaigns, stix: { provider: deps.config.STIX_PROVIDER, salt: deps.config.INDICATOR_SALT ?? null } });
+    fleetRoutes(router, { fleet: s.fleet, campaigns: s.campaigns, fleetMonitor: s.fleetMonitor });
   }
   app.use(async (ctx, next) => {
     const end = deps.metrics.httpDuration.startTimer({ method: ctx.method });

@@ -1,13 +1,18 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
+import { campaignDetail, campaignOrThrow, campaignPage, type AccountReads, type CampaignReads } from '../../../app/queries.js';
 import { campaignBundle } from '../../../model/campaigns/stix.js';
-import { NotFoundError } from '../../../app/errors.js';
 import { requireScope } from '../auth.js';
 import { assertValid } from '../body.js';
 import { decodeCursor, nextCursor } from '../cursor.js';
-import type { ApiDeps } from '../app.js';
+import { presentCampaign, presentCampaignSummary } from '../presenter.js';
 
-type Deps = ApiDeps & NonNullable<ApiDeps['search']>;
+/** What the campaign routes read, and how indicators are signed. */
+export interface CampaignRouteDeps {
+  accounts: AccountReads;
+  campaigns: CampaignReads;
+  stix: { provider: string; salt: string | null };
+}
 
 const listQuery = z
   .object({
@@ -17,37 +22,26 @@ const listQuery = z
   })
   .strict();
 
-export function campaignRoutes(router: Router, deps: Deps): void {
+export function campaignRoutes(router: Router, deps: CampaignRouteDeps): void {
   router.get('/v1/campaigns', requireScope('detector', 'analyst'), async (ctx) => {
     const q = listQuery.safeParse(ctx.query);
     assertValid(q);
     const { minScore, limit, cursor } = q.data!;
     const offset = decodeCursor(cursor);
-    const campaigns = await deps.campaigns.list({ minScore, offset, limit });
-    ctx.body = {
-      campaigns: campaigns.map(({ clusterId, size, score, tier, topAreas, firstSeen, lastSeen }) => ({ clusterId, size, score, tier, topAreas, firstSeen, lastSeen })),
-      nextCursor: nextCursor(offset, limit, campaigns.length),
-    };
+    const page = await campaignPage(deps.campaigns, { minScore, offset, limit });
+    ctx.body = { campaigns: page.items.map(presentCampaignSummary), nextCursor: nextCursor(offset, limit, page.fetched) };
   });
 
   router.get('/v1/campaigns/:clusterId', requireScope('detector', 'analyst'), async (ctx) => {
-    const campaign = await deps.campaigns.get(ctx.params.clusterId!);
-    if (!campaign) throw new NotFoundError(`campaign ${ctx.params.clusterId}`);
-    const members = await Promise.all(
-      campaign.members.map(async (accountId) => {
-        const a = await deps.accounts.getAccount(accountId);
-        return { accountId, score: a?.score ?? null, ownTier: a?.tier ?? 'none', prompts: a?.prompts ?? 0 };
-      }),
-    );
-    ctx.body = { ...campaign, members };
+    const { campaign, members } = await campaignDetail(deps, ctx.params.clusterId!);
+    ctx.body = presentCampaign(campaign, members);
   });
 
   /** The campaign as STIX 2.1 indicators another provider can load (README "Sharing indicators"). */
   router.get('/v1/campaigns/:clusterId/indicators', requireScope('detector', 'analyst'), async (ctx) => {
-    const campaign = await deps.campaigns.get(ctx.params.clusterId!);
-    if (!campaign) throw new NotFoundError(`campaign ${ctx.params.clusterId}`);
+    const campaign = await campaignOrThrow(deps.campaigns, ctx.params.clusterId!);
     // Serialised here: koa would label an object body plain JSON.
-    ctx.body = JSON.stringify(campaignBundle(campaign, { provider: deps.config.STIX_PROVIDER, salt: deps.config.INDICATOR_SALT ?? null, now: new Date() }));
+    ctx.body = JSON.stringify(campaignBundle({ ...presentCampaignSummary(campaign), links: campaign.links }, { ...deps.stix, now: new Date() }));
     ctx.type = 'application/stix+json;version=2.1';
   });
 }

@@ -3,9 +3,15 @@ import { z } from 'zod';
 import { HOUR_MS } from '../../../model/fleet/fleet-counts.js';
 import { requireScope } from '../auth.js';
 import { assertValid } from '../body.js';
-import type { ApiDeps } from '../app.js';
+import type { RedisFleetStore } from '../../../adapters/redis/redis-fleet-store.js';
+import { campaignPage, type CampaignReads } from '../../../app/queries.js';
 
-type Deps = ApiDeps & NonNullable<ApiDeps['search']>;
+/** What the fleet route reads: the young population's rates and alerts, and the campaigns. */
+export interface FleetRouteDeps {
+  fleet: Pick<RedisFleetStore, 'youngHours' | 'youngSeries' | 'recentAlerts'>;
+  campaigns: CampaignReads;
+  fleetMonitor: { youngDays: number };
+}
 
 const query = z
   .object({
@@ -14,7 +20,7 @@ const query = z
   })
   .strict();
 
-export function fleetRoutes(router: Router, deps: Deps): void {
+export function fleetRoutes(router: Router, deps: FleetRouteDeps): void {
   /**
    * Fleet-level rates: the young population's prompts and output tokens per hour up to the latest
    * hour with traffic (event time), the top campaigns' rates and release pivots, and recent alerts.
@@ -25,7 +31,7 @@ export function fleetRoutes(router: Router, deps: Deps): void {
     const { hours, campaigns: top } = q.data!;
     const span = await deps.fleet.youngHours();
     const series = span ? await deps.fleet.youngSeries(span.last - hours + 1, span.last) : new Map();
-    const campaigns = top ? await deps.campaigns.list({ minScore: 0, offset: 0, limit: top }) : [];
+    const campaigns = top ? (await campaignPage(deps.campaigns, { minScore: 0, offset: 0, limit: top })).items : [];
     ctx.body = {
       population: {
         youngDays: deps.fleetMonitor.youngDays,

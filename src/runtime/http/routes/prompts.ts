@@ -4,9 +4,18 @@ import { NotFoundError } from '../../../app/errors.js';
 import type { SimilarHit } from '../../../model/search/similar-prompts.js';
 import { requireScope } from '../auth.js';
 import { assertValid } from '../body.js';
-import type { ApiDeps } from '../app.js';
+import type { IndexFollower } from '../../../adapters/hnsw/index-follower.js';
+import type { RedisPromptStore } from '../../../adapters/redis/redis-prompt-store.js';
+import type { Embedder } from '../../../model/ports/embedder.js';
+import type { Config } from '../../config.js';
 
-type Deps = ApiDeps & NonNullable<ApiDeps['search']>;
+/** What search needs: the query embedder, the index and the prompt records. */
+export interface PromptRouteDeps {
+  config: Pick<Config, 'MAX_TEXT_CHARS'>;
+  embedder: Embedder;
+  index: IndexFollower;
+  store: RedisPromptStore;
+}
 
 const k = z.coerce.number({ invalid_type_error: 'k must be a number' }).int('k must be an integer').min(1, 'k must be at least 1').max(100, 'k must be at most 100').default(10);
 const accountFilter = {
@@ -14,7 +23,7 @@ const accountFilter = {
   excludeAccountId: z.string().min(1).max(200).optional(),
 };
 
-export function promptRoutes(router: Router, deps: Deps): void {
+export function promptRoutes(router: Router, deps: PromptRouteDeps): void {
   const searchQuery = z
     .object({ text: z.string({ required_error: 'text is required' }).min(1, 'text must not be empty').max(deps.config.MAX_TEXT_CHARS), k, ...accountFilter })
     .strict();

@@ -2,12 +2,23 @@ import type Router from '@koa/router';
 import { batchSchema } from '../../../model/sample.js';
 import { requireScope } from '../auth.js';
 import { assertValid, readJsonBody } from '../body.js';
-import type { ApiDeps } from '../app.js';
+import type { Logger } from 'pino';
+import type { Queues } from '../../../../jobs/registry.js';
+import type { RedisPromptStore } from '../../../adapters/redis/redis-prompt-store.js';
+import type { Config } from '../../config.js';
+import type { Metrics } from '../../metrics.js';
 import { submitBatch } from '../submit-batch.js';
 
-type Deps = ApiDeps & NonNullable<ApiDeps['search']>;
+/** What ingest needs: the input limits, the prompt claims and the ingest queue. */
+export interface SampleRouteDeps {
+  config: Pick<Config, 'MAX_TEXT_CHARS' | 'MAX_BATCH_SAMPLES' | 'MAX_BODY_BYTES'>;
+  logger: Logger;
+  metrics: Pick<Metrics, 'ingestSamples'>;
+  store: RedisPromptStore;
+  queues: Queues;
+}
 
-export function sampleRoutes(router: Router, deps: Deps): void {
+export function sampleRoutes(router: Router, deps: SampleRouteDeps): void {
   const schema = batchSchema({ maxTextChars: deps.config.MAX_TEXT_CHARS, maxBatchSamples: deps.config.MAX_BATCH_SAMPLES });
 
   router.post('/v1/samples', requireScope('ingest'), async (ctx) => {
