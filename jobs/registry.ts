@@ -34,11 +34,6 @@ export class Queues {
     return q;
   }
 
-  /** Redis key prefix of this queue's job hashes: a job exists while `${prefix}${jobId}` does. */
-  jobKeyPrefix(name: QueueName): string {
-    return `${this.prefix}:${queueDefinitions[name].name}:`;
-  }
-
   /** Validates the payload against the registry before it reaches Redis. */
   async enqueue<N extends QueueName>(name: N, payload: PayloadOf<N>): Promise<string> {
     const def = queueDefinitions[name] as QueueDefinition<z.ZodTypeAny>;

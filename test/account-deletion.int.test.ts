@@ -1,3 +1,4 @@
+import { redisKeys } from '../src/adapters/redis/schema.js';
 import { describe, expect, it, vi } from 'vitest';
 import { samplesFor, topics } from './fixtures/prompts.js';
 import { getJson, postSamples, serviceUnderTest } from './helpers/service.js';
@@ -33,7 +34,7 @@ describe('deleting an account on request', () => {
     await vi.waitFor(async () => expect((await search()).some((h) => h.accountId === 'gone')).toBe(false), { timeout: 10_000, interval: 50 });
     await vi.waitFor(() => expect(service().index!.prompts.size).toBe(topics.coding.length), { timeout: 10_000, interval: 50 });
     expect((await getJson(`${service().url}/v1/accounts/kept`)).body.counts.prompts).toBe(topics.coding.length);
-    expect(await env.redis.keys(`${env.prefix}:acct:gone*`)).toEqual([]);
+    expect(await env.redis.keys(`${redisKeys(env.prefix).account('gone')}*`)).toEqual([]);
     expect(await monitorsHolding('gone')).toEqual({ inHours: 0, exposed: 0 });
 
     expect((await fetch(`${service().url}/v1/admin/accounts/gone`, { method: 'DELETE' })).status).toBe(404);

@@ -1,3 +1,4 @@
+import { redisKeys } from '../src/adapters/redis/schema.js';
 import { describe, expect, it, vi } from 'vitest';
 import { manyPrompts, samplesFor } from './fixtures/prompts.js';
 import { getJson, postSamples, serviceUnderTest } from './helpers/service.js';
@@ -24,7 +25,7 @@ describe('duplicate submission', () => {
     expect((await postSamples(service().url, [...repeated, ...repeated])).body).toMatchObject({ accepted: 1, duplicates: 1 });
 
     await vi.waitFor(async () => expect(await storedCount()).toBe(26), { timeout: 10_000, interval: 50 });
-    const account = await env.redis.hgetall(`${env.prefix}:acct:acct-a`);
+    const account = await env.redis.hgetall(redisKeys(env.prefix).account('acct-a'));
     expect(Number(account.n)).toBe(25);
     await vi.waitFor(() => expect(service().index!.prompts.size).toBe(26), { timeout: 10_000, interval: 50 });
   });
@@ -40,7 +41,7 @@ describe('duplicate submission', () => {
     expect(accepted).toBe(distinct);
 
     await vi.waitFor(async () => expect(await storedCount()).toBe(before + distinct), { timeout: 15_000, interval: 50 });
-    expect(Number(await env.redis.hget(`${env.prefix}:acct:acct-c`, 'n'))).toBe(distinct);
+    expect(Number(await env.redis.hget(redisKeys(env.prefix).account('acct-c'), 'n'))).toBe(distinct);
     const { body } = await getJson(`${service().url}/v1/prompts/${shared[0]!.promptId}`);
     expect(body.accountId).toBe('acct-c');
   });

@@ -1,3 +1,4 @@
+import { redisKeys } from '../src/adapters/redis/schema.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -143,7 +144,7 @@ describe('the whole service killed with SIGKILL while ingesting', () => {
     const expected = new Map<string, number>();
     for (const s of acked) expected.set(s.accountId, (expected.get(s.accountId) ?? 0) + 1);
     for (const [accountId, n] of expected) {
-      expect([accountId, Number(await env.redis.hget(`${env.prefix}:acct:${accountId}`, 'n'))]).toEqual([accountId, n]);
+      expect([accountId, Number(await env.redis.hget(redisKeys(env.prefix).account(accountId), 'n'))]).toEqual([accountId, n]);
     }
     expect((await getJson(`${third.url}/v1/prompts/b0-0`)).body).toMatchObject({ promptId: 'b0-0', indexed: true });
     expect(await searches(third.url)).toEqual(before);

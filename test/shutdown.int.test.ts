@@ -1,3 +1,4 @@
+import { redisKeys } from '../src/adapters/redis/schema.js';
 import { readFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import path from 'node:path';
@@ -122,7 +123,7 @@ describe('SIGTERM while batches are being processed', () => {
     const expected = new Map<string, number>();
     for (const s of acked) expected.set(s.accountId, (expected.get(s.accountId) ?? 0) + 1);
     for (const [accountId, n] of expected) {
-      expect([accountId, Number(await env.redis.hget(`${env.prefix}:acct:${accountId}`, 'n'))]).toEqual([accountId, n]);
+      expect([accountId, Number(await env.redis.hget(redisKeys(env.prefix).account(accountId), 'n'))]).toEqual([accountId, n]);
     }
     expect(await env.redis.zcard(q('failed'))).toBe(0);
     expect(await second.stop('SIGTERM')).toBe(0);

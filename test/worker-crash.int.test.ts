@@ -1,3 +1,4 @@
+import { redisKeys } from '../src/adapters/redis/schema.js';
 import { once } from 'node:events';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -55,7 +56,7 @@ describe('a worker killed in the middle of a batch', () => {
     const second = worker();
     await vi.waitFor(async () => expect(await stored()).toBe(BATCHES * PER_BATCH), { timeout: 60_000, interval: 100 });
     for (const [accountId, n] of expected) {
-      expect(Number(await env.redis.hget(`${env.prefix}:acct:${accountId}`, 'n'))).toBe(n);
+      expect(Number(await env.redis.hget(redisKeys(env.prefix).account(accountId), 'n'))).toBe(n);
     }
     // Exactly one index-log entry per sample reaches the index.
     await vi.waitFor(() => expect(api.index!.prompts.size).toBe(BATCHES * PER_BATCH), { timeout: 20_000, interval: 100 });

@@ -13,7 +13,7 @@ import { Redis } from 'ioredis';
 import { loadConfig } from '../runtime/config.js';
 import { createTransformersEmbedder } from '../adapters/transformers/transformers-embedder.js';
 import { HnswVectorIndex } from '../adapters/hnsw/hnsw-index.js';
-import { deletePrefix } from '../adapters/redis/redis-keys.js';
+import { deletePrefix } from '../adapters/redis/schema.js';
 import { parseArgs } from './args.js';
 import { freePort, percentile } from './local.js';
 

@@ -26,7 +26,7 @@ import { Redis } from 'ioredis';
 import { loadConfig } from '../runtime/config.js';
 import { parseArgs } from './args.js';
 import { freePort, percentile } from './local.js';
-import { deletePrefix } from '../adapters/redis/redis-keys.js';
+import { ACCOUNT, deletePrefix, redisKeys } from '../adapters/redis/schema.js';
 
 const args = parseArgs(process.argv.slice(2), {
   clients: '200',
@@ -235,7 +235,7 @@ async function main(): Promise<void> {
     const labels = Number((await redis.get(labelKey)) ?? 0);
     const accountIds = await redis.smembers(`${prefix}:accounts`);
     const pipe = redis.pipeline();
-    for (const a of accountIds) pipe.hget(`${prefix}:acct:${a}`, 'n');
+    for (const a of accountIds) pipe.hget(redisKeys(prefix).account(a), ACCOUNT.prompts);
     const accountSum = ((await pipe.exec()) ?? []).reduce((s, [, v]) => s + Number(v ?? 0), 0);
     const indexSize = (await ready()).indexSize;
     const queue = {

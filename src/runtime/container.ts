@@ -5,7 +5,7 @@ import { loadCalibration, loadDetectionParams, loadDetector, loadTaxonomy } from
 import { RedisAccountStore } from '../adapters/redis/redis-account-store.js';
 import { RedisCampaignStore } from '../adapters/redis/redis-campaign-store.js';
 import { RedisFleetStore } from '../adapters/redis/redis-fleet-store.js';
-import { redisKeys, type RedisKeys } from '../adapters/redis/redis-keys.js';
+import { redisKeys, type RedisKeys } from '../adapters/redis/schema.js';
 import { assertStoreModel, RedisPromptStore } from '../adapters/redis/redis-prompt-store.js';
 import { TaxonomySource } from '../adapters/redis/taxonomy-source.js';
 import { createTransformersEmbedder } from '../adapters/transformers/transformers-embedder.js';

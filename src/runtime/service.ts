@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { IndexFollower } from '../adapters/hnsw/index-follower.js';
-import { readEvents } from '../adapters/redis/event-relay.js';
+import { readEvents } from '../adapters/redis/outbox.js';
 import { redisOutage } from '../adapters/redis/outage.js';
 import { activeTaxonomy, storeTaxonomy } from '../adapters/redis/taxonomy-source.js';
 import type { Config } from './config.js';
@@ -92,7 +92,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
       threadMetrics: () => thread.metrics(),
       threadFailure: () => thread.failure(),
       model: `${model.id} (${model.dimension}-d)`,
-      limiter: redisRateLimiter(redis, config.KEY_PREFIX, config),
+      limiter: redisRateLimiter(redis, c.keys, config),
       ...(search ? { search } : {}),
     });
     const server = await c.lifecycle.start(

@@ -10,7 +10,7 @@ import { Redis } from 'ioredis';
 import { loadConfig, type Config } from '../../src/runtime/config.js';
 import { createLogger } from '../../src/runtime/log.js';
 import { startService, type RunningService } from '../../src/runtime/service.js';
-import { deletePrefix } from '../../src/adapters/redis/redis-keys.js';
+import { deletePrefix } from '../../src/adapters/redis/schema.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { SimilarPrompts } from '../../model/search/similar-prompts.js';
 import { HnswVectorIndex, type HnswParams } from './hnsw-index.js';
 import { readSnapshot, writeSnapshot } from './index-snapshot.js';
-import type { RedisKeys } from '../redis/redis-keys.js';
+import { VECTOR_LOG, type RedisKeys } from '../redis/schema.js';
 
 export interface IndexFollowerOptions {
   redis: Redis;
@@ -127,15 +127,15 @@ export class IndexFollower {
     for (const [id, fields] of entries) {
       const f = fieldMap(fields);
       this.lastLogId = id.toString();
-      const deleted = f.get('d');
+      const deleted = f.get(VECTOR_LOG.deleted);
       if (deleted) {
         this.prompts.remove(Number(deleted.toString()));
         continue;
       }
-      const v = f.get('v')!;
+      const v = f.get(VECTOR_LOG.vector)!;
       // Copy out: the Buffer may share an unaligned pool slab.
       const vector = new Float32Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength));
-      this.prompts.add({ label: Number(f.get('l')!.toString()), promptId: f.get('p')!.toString(), accountId: f.get('a')!.toString(), vector });
+      this.prompts.add({ label: Number(f.get(VECTOR_LOG.label)!.toString()), promptId: f.get(VECTOR_LOG.promptId)!.toString(), accountId: f.get(VECTOR_LOG.accountId)!.toString(), vector });
     }
     if (entries.length > 0) this.opts.onApplied?.(entries.length);
     return entries.length;

@@ -6,7 +6,8 @@ import type { CampaignReads, CampaignRecord, Membership } from '../../app/querie
 import type { Adoption } from '../../model/fleet/release-pivot.js';
 import { upgradeProfile, type Profile } from '../../model/scoring/profile.js';
 import type { Tier } from '../../model/scoring/score.js';
-import type { RedisKeys } from './redis-keys.js';
+import { appendEvent } from './outbox.js';
+import { ACCOUNT, type RedisKeys } from './schema.js';
 
 export class RedisCampaignStore implements CampaignStore, CampaignReads {
   constructor(
@@ -23,7 +24,7 @@ export class RedisCampaignStore implements CampaignStore, CampaignReads {
       const [next, ids] = await this.redis.sscan(this.keys.accounts, cursor, 'COUNT', 500);
       cursor = next;
       const pipeline = this.redis.pipeline();
-      for (const id of ids) pipeline.hgetall(`${this.keys.account(id)}:links`).hmget(this.keys.account(id), 'n', 'b');
+      for (const id of ids) pipeline.hgetall(this.keys.links(id)).hmget(this.keys.account(id), ACCOUNT.prompts, ACCOUNT.behaviour);
       const res = (await pipeline.exec()) ?? [];
       ids.forEach((id, i) => {
         const links = res[2 * i]?.[1] as Record<string, string>;
@@ -42,7 +43,7 @@ export class RedisCampaignStore implements CampaignStore, CampaignReads {
 
   async profiles(accountIds: readonly string[]): Promise<Map<string, Profile>> {
     const pipeline = this.redis.pipeline();
-    for (const id of accountIds) pipeline.hget(this.keys.account(id), 'profile');
+    for (const id of accountIds) pipeline.hget(this.keys.account(id), ACCOUNT.profile);
     const res = (await pipeline.exec()) ?? [];
     const out = new Map<string, Profile>();
     accountIds.forEach((id, i) => {
@@ -81,9 +82,9 @@ export class RedisCampaignStore implements CampaignStore, CampaignReads {
       for (const m of c.heirs) tx.hset(this.keys.campaignOf, m, c.clusterId);
     }
     const at = new Date().toISOString();
-    for (const r of raised) tx.xadd(this.keys.events, 'MAXLEN', '~', 100000, '*', 'type', 'campaign.tier_raised', 'data', JSON.stringify({ ...r, at }));
+    for (const r of raised) appendEvent(tx, this.keys, 'campaign.tier_raised', { ...r, at });
     for (const p of pivots) {
-      tx.xadd(this.keys.events, 'MAXLEN', '~', 100000, '*', 'type', 'campaign.release_pivot', 'data', JSON.stringify({ ...p, announcedAt: at }));
+      appendEvent(tx, this.keys, 'campaign.release_pivot', { ...p, announcedAt: at });
       tx.hset(this.keys.campaignPivots, `${p.clusterId}|${p.release}`, at);
     }
     await tx.exec();

@@ -1,7 +1,8 @@
 import type { Redis } from 'ioredis';
 import type { FleetRateAlert, FleetStore } from '../../app/fleet-monitor.js';
 import type { HourRate } from '../../model/fleet/fleet-counts.js';
-import type { RedisKeys } from './redis-keys.js';
+import { appendEvent } from './outbox.js';
+import type { RedisKeys } from './schema.js';
 
 const RECENT_ALERTS = 100;
 
@@ -46,8 +47,7 @@ export class RedisFleetStore implements FleetStore {
   async recordAlerts(alerts: readonly FleetRateAlert[], keepFrom: number): Promise<void> {
     const tx = this.redis.multi();
     for (const a of alerts) {
-      const data = JSON.stringify(a);
-      tx.xadd(this.keys.events, 'MAXLEN', '~', 100000, '*', 'type', 'fleet.rate_alert', 'data', data).lpush(this.keys.fleetAlerts, data).hset(this.keys.fleetAlerted, a.hour, a.at);
+      appendEvent(tx, this.keys, 'fleet.rate_alert', a).lpush(this.keys.fleetAlerts, JSON.stringify(a)).hset(this.keys.fleetAlerted, a.hour, a.at);
     }
     tx.ltrim(this.keys.fleetAlerts, 0, RECENT_ALERTS - 1);
     const [young, alerted] = await Promise.all([this.redis.hkeys(this.keys.fleetYoung), this.redis.hkeys(this.keys.fleetAlerted)]);

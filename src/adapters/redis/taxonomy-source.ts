@@ -3,7 +3,7 @@ import type { Redis } from 'ioredis';
 import type { Embedder } from '../../model/ports/embedder.js';
 import { buildClassifier, type Classifier } from '../../model/scoring/classifier.js';
 import { taxonomySchema, type Taxonomy } from '../../model/scoring/taxonomy.js';
-import type { RedisKeys } from './redis-keys.js';
+import type { RedisKeys } from './schema.js';
 
 /**
  * The taxonomy in force: the one an admin stored in Redis, else the file shipped with the service.

@@ -9,7 +9,7 @@ import type { Metrics } from '../metrics.js';
 import type { IndexFollower } from '../../adapters/hnsw/index-follower.js';
 import type { RedisPromptStore } from '../../adapters/redis/redis-prompt-store.js';
 import type { RedisAccountStore } from '../../adapters/redis/redis-account-store.js';
-import type { StoredEvent } from '../../adapters/redis/event-relay.js';
+import type { StoredEvent } from '../../adapters/redis/outbox.js';
 import type { ActionRule } from '../../model/scoring/actions.js';
 import type { Calibration } from '../../model/scoring/calibration.js';
 import { accountRoutes } from './routes/accounts.js';

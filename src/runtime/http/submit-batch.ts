@@ -16,15 +16,18 @@ export function batchIdOf(samples: readonly Sample[]): string {
   return `b${h.digest('hex').slice(0, 32)}`;
 }
 
-/** How long a claim may sit without its job before another batch may take it over. */
+/** How long a claim may sit without being marked enqueued before another batch may take it over. */
 export const CLAIM_GRACE_MS = 3000;
 const PENDING_POLL_MS = 20;
 
 /**
- * Claims the batch's new promptIds, then enqueues one job holding just those. If the enqueue fails the
- * claims point at a job that never appears, which lets a later batch take them over after the grace
- * period, so a failed request never swallows samples. Samples another request is enqueueing right now
- * are asked about again until that request's job exists (duplicate) or its claim goes stale (ours).
+ * Claims the batch's new promptIds, enqueues one job holding just those, then marks the claims
+ * enqueued. If the enqueue fails the claims are never marked, which lets a later batch take them over
+ * after the grace period, so a failed request never swallows samples. Samples another request is
+ * enqueueing right now are asked about again until its claims are marked (duplicate) or go stale
+ * (ours). If a request dies between enqueueing and marking, a later batch may take the claims over
+ * and enqueue the samples again: the store's commit skips a record that exists, so they are still
+ * counted once.
  */
 export async function submitBatch(
   samples: readonly Sample[],
@@ -33,15 +36,17 @@ export async function submitBatch(
   const batchId = batchIdOf(samples);
   const firstOfId = new Map<string, Sample>();
   for (const s of samples) if (!firstOfId.has(s.promptId)) firstOfId.set(s.promptId, s);
-  const jobKeyPrefix = deps.queues.jobKeyPrefix('ingest');
   const accepted: Sample[] = [];
   let undecided = [...firstOfId.values()];
   while (undecided.length > 0) {
-    const verdicts = await deps.store.claim(batchId, jobKeyPrefix, undecided.map((s) => s.promptId), CLAIM_GRACE_MS);
+    const verdicts = await deps.store.claim(batchId, undecided.map((s) => s.promptId), CLAIM_GRACE_MS);
     accepted.push(...undecided.filter((_, i) => verdicts[i] === 'new'));
     undecided = undecided.filter((_, i) => verdicts[i] === 'pending');
     if (undecided.length > 0) await new Promise((r) => setTimeout(r, PENDING_POLL_MS));
   }
-  if (accepted.length > 0) await deps.queues.enqueue('ingest', { batchId, samples: accepted });
+  if (accepted.length > 0) {
+    await deps.queues.enqueue('ingest', { batchId, samples: accepted });
+    await deps.store.markEnqueued(batchId, accepted.map((s) => s.promptId));
+  }
   return { accepted: accepted.length, duplicates: samples.length - accepted.length, batchId };
 }

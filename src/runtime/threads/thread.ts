@@ -1,6 +1,6 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import type { QueueName } from '../../../jobs/registry.js';
-import { relayEvents } from '../../adapters/redis/event-relay.js';
+import { relayEvents } from '../../adapters/redis/outbox.js';
 import { buildContainer } from '../container.js';
 import { createLogger } from '../log.js';
 import { createMetrics, instrumentEmbedder } from '../metrics.js';

@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
-import type { StoredEvent } from '../../../adapters/redis/event-relay.js';
+import type { StoredEvent } from '../../../adapters/redis/outbox.js';
 import { accountDetail, accountPage, type AccountReads, type CampaignReads } from '../../../app/queries.js';
 import type { ActionRule } from '../../../model/scoring/actions.js';
 import type { Calibration } from '../../../model/scoring/calibration.js';

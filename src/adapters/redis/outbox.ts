@@ -1,14 +1,24 @@
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
 import type { Queues } from '../../../jobs/registry.js';
-import type { RedisKeys } from './redis-keys.js';
+import type { RedisKeys } from './schema.js';
 
 const BATCH = 500;
 
+/** Events kept in the stream (approximately): the webhook relay and readers work well within it. */
+export const OUTBOX_MAXLEN = 100_000;
+
+export type EventType = 'account.tier_raised' | 'campaign.tier_raised' | 'campaign.release_pivot' | 'fleet.rate_alert';
+
 /**
- * The events stream is an outbox: scoring appends to it atomically with the state change, and this
- * relay turns entries after its cursor into webhook jobs. Jobs have the event's id, so a relay that
- * dies between enqueueing and moving the cursor re-enqueues nothing new.
+ * The events stream is an outbox: every event is appended here (or, for a tier raise, by
+ * commit-fold.lua with OUTBOX_MAXLEN) in the same transaction as the state change it reports, and
+ * the relay below turns entries after its cursor into webhook jobs.
  */
+export function appendEvent(tx: ChainableCommander, keys: RedisKeys, type: EventType, data: unknown): ChainableCommander {
+  return tx.xadd(keys.events, 'MAXLEN', '~', OUTBOX_MAXLEN, '*', 'type', type, 'data', JSON.stringify(data));
+}
+
+/** Jobs have the event's id, so a relay that dies between enqueueing and moving the cursor re-enqueues nothing new. */
 export async function relayEvents(redis: Redis, keys: RedisKeys, queues: Queues): Promise<number> {
   const cursor = (await redis.get(keys.webhookCursor)) ?? '0';
   const entries = (await redis.xrange(keys.events, `(${cursor}`, '+', 'COUNT', BATCH)) as [string, string[]][];
