@@ -13,18 +13,13 @@ import { scoreProfile } from '../model/scoring/score.js';
 import { buildProfiles, classifyTraffic } from '../model/scoring/traffic.js';
 import { parseArgs } from './args.js';
 import { progress, readSamples } from './jsonl.js';
-import { DEFAULT_CALIBRATION, DEFAULT_MODEL, DEFAULT_MODELS_DIR, DEFAULT_PARAMS, DEFAULT_PROMPT_MODEL, DEFAULT_TAXONOMY, loadDetectorFiles, loadScoring } from './scoring-setup.js';
+import { MODEL_FILE_FLAGS, loadDetectorFiles, loadScoring } from './scoring-setup.js';
 
 const args = parseArgs(process.argv.slice(2), {
   input: '',
   out: '',
   id: '',
-  calibration: DEFAULT_CALIBRATION,
-  'prompt-model': DEFAULT_PROMPT_MODEL,
-  params: DEFAULT_PARAMS,
-  taxonomy: DEFAULT_TAXONOMY,
-  models: DEFAULT_MODELS_DIR,
-  model: DEFAULT_MODEL,
+  ...MODEL_FILE_FLAGS,
 });
 if (!args.input || !args.out) {
   process.stderr.write('usage: npm run calibrate -- --input organic.jsonl --out calibration.json [--id NAME]\n');

@@ -34,7 +34,7 @@ import { buildProfiles, classifyTraffic, type ClassifiedTraffic } from '../model
 import { HnswVectorIndex } from '../adapters/hnsw/hnsw-index.js';
 import { parseArgs } from './args.js';
 import { progress, readSamples, writeJsonl } from './jsonl.js';
-import { DEFAULT_CALIBRATION, DEFAULT_MODEL, DEFAULT_MODELS_DIR, DEFAULT_PARAMS, DEFAULT_PROMPT_MODEL, DEFAULT_TAXONOMY, loadDetectorFiles, loadScoring, REPO } from './scoring-setup.js';
+import { MODEL_FILE_FLAGS, REPO, loadDetectorFiles, loadScoring } from './scoring-setup.js';
 
 const argv = process.argv.slice(2);
 const crossAt = argv.indexOf('--cross');
@@ -44,13 +44,8 @@ const args = parseArgs(argv, {
   seed: '',
   tools: path.resolve(REPO, '../shared/tools'),
   pools: path.resolve(REPO, '../shared/data/prompts'),
-  params: DEFAULT_PARAMS,
+  ...MODEL_FILE_FLAGS,
   detector: 'auto',
-  calibration: DEFAULT_CALIBRATION,
-  'prompt-model': DEFAULT_PROMPT_MODEL,
-  taxonomy: DEFAULT_TAXONOMY,
-  models: DEFAULT_MODELS_DIR,
-  model: DEFAULT_MODEL,
   keep: false,
 });
 if ((!args.scenario && !cross) || (cross && cross.length !== 2) || !['auto', 'fit', 'shipped'].includes(args.detector)) {

@@ -25,6 +25,16 @@ export interface ModelFiles {
   params: string;
 }
 
+/** The model-file flags every offline command takes, with the shipped files as defaults. */
+export const MODEL_FILE_FLAGS: ModelFiles = {
+  calibration: DEFAULT_CALIBRATION,
+  'prompt-model': DEFAULT_PROMPT_MODEL,
+  params: DEFAULT_PARAMS,
+  taxonomy: DEFAULT_TAXONOMY,
+  models: DEFAULT_MODELS_DIR,
+  model: DEFAULT_MODEL,
+};
+
 /**
  * The composition root in its offline role, configured from a command's flags rather than the
  * environment: the same parts the service builds, without Redis.
