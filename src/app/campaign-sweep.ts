@@ -1,5 +1,5 @@
 import { clusterAccounts } from '../model/campaigns/cluster-accounts.js';
-import { keyEdges, type KeyUses } from '../model/campaigns/link-accounts.js';
+import { keyEdges, linkOptionsOf, type KeyUses } from '../model/campaigns/link-accounts.js';
 import type { Behaviour } from '../model/campaigns/fleet-signature.js';
 import { joinCampaignFleets, type CampaignScore } from '../model/campaigns/score-campaigns.js';
 import { campaignRates, type CampaignRates } from '../model/fleet/campaign-rates.js';
@@ -67,8 +67,7 @@ export async function sweepCampaigns(
   releases: readonly Release[] = [],
 ): Promise<{ campaigns: number; accounts: number; raised: number; pivots: number }> {
   const { uses, sizes, behaviours } = await store.linkState();
-  const { threshold, maxKeyShare, ubiquitousFrom, waveTail, hintCap } = detector.params.linking;
-  const clusters = clusterAccounts(keyEdges(uses, sizes, { maxKeyShare, ubiquitousFrom, waveTail, hintCap }), threshold);
+  const clusters = clusterAccounts(keyEdges(uses, sizes, linkOptionsOf(detector.params)), detector.params.linking.threshold);
   const profiles = await store.profiles(clusters.flatMap((c) => c.members));
   const campaigns: LiveCampaign[] = [];
   for (const c of joinCampaignFleets(clusters, profiles, behaviours, detector).filter((x) => x.campaign)) {

@@ -19,7 +19,7 @@ import { loadDetectionParams } from '../adapters/files/model-files.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { findCampaigns, LINK_INDEX_PARAMS, linkPromptsOf } from '../model/campaigns/find-campaigns.js';
+import { findCampaigns, linkPromptsOf } from '../model/campaigns/find-campaigns.js';
 import { mmdReference, mmdScores, pradaScores, volumeScores, type AccountVectors } from './eval/baselines.js';
 import { fitDetector } from './eval/fit-detector.js';
 import { promptsToFirstFlag } from './eval/first-flag.js';
@@ -142,7 +142,7 @@ async function runDirection(name: string, fitFile: string, scoredFile: string, w
 
   const traffic = await classifyTraffic(samples, deps, progress('eval traffic'));
   const profiles = buildProfiles(traffic, detector);
-  const index = HnswVectorIndex.create(traffic.vectors[0]?.length ?? 1, LINK_INDEX_PARAMS);
+  const index = HnswVectorIndex.create(traffic.vectors[0]?.length ?? 1, detector.params.linkWeights.index);
   const t1 = Date.now();
   const { campaigns, verdicts } = findCampaigns(linkPromptsOf(traffic), profiles, detector, index);
   log(`campaigns: ${campaigns.filter((c) => c.campaign).length} of ${campaigns.length} clusters, ${((Date.now() - t1) / 1000).toFixed(1)}s`);

@@ -1,3 +1,4 @@
+import { MAX_TEXT_CHARS } from './scoring-setup.js';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { createInterface } from 'node:readline';
@@ -19,7 +20,7 @@ export async function* readJsonl(file: string): AsyncGenerator<{ line: number; v
 }
 
 /** Traffic lines `{accountId, promptId, ts, text, metadata?}` validated like the ingest API does. */
-export async function readSamples(file: string, maxTextChars = 32_000): Promise<Sample[]> {
+export async function readSamples(file: string, maxTextChars = MAX_TEXT_CHARS): Promise<Sample[]> {
   const schema = sampleSchema({ maxTextChars, maxBatchSamples: 1 });
   const out: Sample[] = [];
   for await (const { line, value } of readJsonl(file)) {

@@ -4,7 +4,7 @@
  * service: one output line per account, highest score first, with its campaign (clusterId and the
  * pooled evidence) when linked accounts together score as one.
  */
-import { findCampaigns, LINK_INDEX_PARAMS, linkPromptsOf } from '../model/campaigns/find-campaigns.js';
+import { findCampaigns, linkPromptsOf } from '../model/campaigns/find-campaigns.js';
 import { isFlagged } from '../model/scoring/score.js';
 import { HnswVectorIndex } from '../adapters/hnsw/hnsw-index.js';
 import { buildProfiles, classifyTraffic } from '../model/scoring/traffic.js';
@@ -27,7 +27,7 @@ const detector = await loadDetectorFiles(args);
 const samples = await readSamples(args.input);
 const deps = await loadScoring(args);
 const traffic = await classifyTraffic(samples, deps, progress('scan'));
-const index = HnswVectorIndex.create(traffic.vectors[0]?.length ?? 1, LINK_INDEX_PARAMS);
+const index = HnswVectorIndex.create(traffic.vectors[0]?.length ?? 1, detector.params.linkWeights.index);
 const { campaigns, verdicts } = findCampaigns(linkPromptsOf(traffic), buildProfiles(traffic, detector), detector, index);
 const rows = [...verdicts].map(([accountId, v]) => ({
   accountId,

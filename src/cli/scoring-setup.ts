@@ -8,12 +8,16 @@ import { buildContainer, type Container } from '../runtime/container.js';
 import { createLogger } from '../runtime/log.js';
 
 export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const DEFAULT_MODELS_DIR = path.join(REPO, 'models');
-export const DEFAULT_MODEL = 'glove-sif-100d';
-export const DEFAULT_TAXONOMY = path.join(REPO, 'models/taxonomy/taxonomy.json');
-export const DEFAULT_CALIBRATION = path.join(REPO, 'models/calibration.json');
-export const DEFAULT_PROMPT_MODEL = path.join(REPO, 'models/prompt-model.json');
-export const DEFAULT_PARAMS = path.join(REPO, 'models/detection.json');
+/** The service's defaults (src/runtime/config.ts) are the tools' defaults: declared once. */
+const SHIPPED = loadConfig({});
+export const DEFAULT_MODELS_DIR = SHIPPED.MODELS_DIR;
+export const DEFAULT_MODEL = SHIPPED.EMBED_MODEL;
+export const DEFAULT_TAXONOMY = SHIPPED.TAXONOMY_FILE;
+export const DEFAULT_CALIBRATION = SHIPPED.CALIBRATION_FILE;
+export const DEFAULT_PROMPT_MODEL = SHIPPED.PROMPT_MODEL_FILE;
+export const DEFAULT_PARAMS = SHIPPED.DETECTION_PARAMS_FILE;
+/** Input limits of the API apply to traffic files too. */
+export const MAX_TEXT_CHARS = SHIPPED.MAX_TEXT_CHARS;
 
 /** The model files an offline command may be pointed at (its flags, defaulting to the shipped ones). */
 export interface ModelFiles {

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { clusterAccounts } from '../../src/model/campaigns/cluster-accounts.js';
-import { linkAccounts } from '../../src/model/campaigns/link-accounts.js';
+import { linkAccounts, linkOptionsOf } from '../../src/model/campaigns/link-accounts.js';
 import type { LinkPrompt } from '../../src/model/campaigns/types.js';
 import { PARAMS } from '../fixtures/detector.js';
 import { index, prompt, vectorFor } from '../fixtures/linking.js';
 
 const THRESHOLD = PARAMS.linking.threshold;
+const LINK = linkOptionsOf(PARAMS);
 
 const TASKS = ['Write a function that merges two sorted lists.', 'Compute the sum of the first 50 primes.', 'Design a REST API for a todo app.', 'Write a SQL query for the top 5 customers.'];
 
@@ -23,7 +24,7 @@ function traffic(): LinkPrompt[] {
 
 describe('linkAccounts and clusterAccounts', () => {
   it('joins a fleet sharing a template and keeps organic users sharing common prompts apart', () => {
-    const edges = linkAccounts(traffic(), index());
+    const edges = linkAccounts(traffic(), index(), LINK);
     const clusters = clusterAccounts(edges, THRESHOLD);
     expect(clusters).toHaveLength(1);
     expect(clusters[0]!.members).toEqual(['fleet-0', 'fleet-1', 'fleet-2', 'fleet-3', 'fleet-4', 'fleet-5']);
@@ -37,7 +38,7 @@ describe('linkAccounts and clusterAccounts', () => {
       ...items.map((v, i) => prompt('b', `item ${i} again`, { vector: v })),
       ...[0, 1, 2].map((i) => prompt('c', `other ${i}`)),
     ];
-    const edges = linkAccounts(ps, index());
+    const edges = linkAccounts(ps, index(), LINK);
     const ab = edges.find((e) => e.a === 'a' && e.b === 'b');
     expect(ab?.reasons.map((r) => r.kind)).toContain('near-duplicate');
     // Six items each, all shared: 6/6 of the account, shrunk by 6/(6+2).
@@ -49,7 +50,7 @@ describe('linkAccounts and clusterAccounts', () => {
   it('links accounts on a shared payment fingerprint, rare values only', () => {
     const ps: LinkPrompt[] = [];
     for (let u = 0; u < 20; u++) ps.push(prompt(`u${u}`, 'hello', { metadata: { paymentFingerprint: u < 2 ? 'card-x' : `card-${u}`, asn: 64500 } }));
-    const edges = linkAccounts(ps, index());
+    const edges = linkAccounts(ps, index(), LINK);
     expect(edges).toHaveLength(1);
     expect(edges[0]).toMatchObject({ a: 'u0', b: 'u1' });
     expect(edges[0]!.reasons[0]!.key).toBe('paymentFingerprint:card-x');
@@ -66,7 +67,7 @@ describe('linkAccounts and clusterAccounts', () => {
   it('links nobody on a value most accounts share, and needs two kinds of hint to link on hints', () => {
     const ps: LinkPrompt[] = [];
     for (let u = 0; u < 40; u++) for (let i = 0; i < 8; i++) ps.push(prompt(`u${u}`, `hello ${i}`, { metadata: { emailDomain: u < 30 ? 'gmail.com' : `corp${u}.com`, userAgent: u < 2 || u === 5 ? 'rare-client/1.0' : 'OpenAI/Python 1.51.0', signupTs: u < 2 ? '2026-05-01T10:15:00Z' : `2026-0${1 + (u % 4)}-0${1 + (u % 9)}T0${u % 10}:00:00Z` } }));
-    const strong = clusterAccounts(linkAccounts(ps, index(), PARAMS.linking), THRESHOLD);
+    const strong = clusterAccounts(linkAccounts(ps, index(), LINK), THRESHOLD);
     // u0 and u1 share a rare client and a signup hour: two kinds of hint. u5 shares only the client.
     expect(strong.map((c) => c.members)).toEqual([['u0', 'u1']]);
   });
@@ -83,7 +84,7 @@ describe('linkAccounts and clusterAccounts', () => {
     // infrastructure value may have).
     const waveAt = start + 9_000 * HOUR + 5 * 60_000;
     for (let f = 0; f < 40; f++) account(`fleet-${String(f).padStart(2, '0')}`, waveAt + f * 60_000, 'OpenAI/Python 1.51.0');
-    const clusters = clusterAccounts(linkAccounts(ps, index(), PARAMS.linking), THRESHOLD);
+    const clusters = clusterAccounts(linkAccounts(ps, index(), LINK), THRESHOLD);
     expect(clusters.map((c) => c.members.length)).toEqual([40]);
     expect(clusters[0]!.members.every((m) => m.startsWith('fleet-'))).toBe(true);
     expect(clusters[0]!.edges[0]!.reasons.map((r) => r.key)).toEqual(expect.arrayContaining([expect.stringMatching(/^signupWave:\d+\+?\|openai\/python 1\.51\.0$/)]));

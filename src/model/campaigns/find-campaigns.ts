@@ -4,7 +4,7 @@ import type { Profile } from '../scoring/profile.js';
 import { scoreProfile } from '../scoring/score.js';
 import type { ClassifiedTraffic } from '../scoring/traffic.js';
 import { clusterAccounts } from './cluster-accounts.js';
-import { linkAccounts, type LinkOptions } from './link-accounts.js';
+import { linkAccounts, linkOptionsOf } from './link-accounts.js';
 import { accountVerdict, joinCampaignFleets, type AccountVerdict, type CampaignScore } from './score-campaigns.js';
 import { behavioursOf } from './fleet-signature.js';
 import type { LinkPrompt } from './types.js';
@@ -20,10 +20,8 @@ export function findCampaigns(
   profiles: ReadonlyMap<string, Profile>,
   detector: Detector,
   index: VectorIndex,
-  link: Partial<LinkOptions> = {},
 ): CampaignFindings {
-  const { threshold, maxKeyShare, ubiquitousFrom, waveTail, hintCap } = detector.params.linking;
-  const clusters = clusterAccounts(linkAccounts(prompts, index, { maxKeyShare, ubiquitousFrom, waveTail, hintCap, ...link }), threshold);
+  const clusters = clusterAccounts(linkAccounts(prompts, index, linkOptionsOf(detector.params)), detector.params.linking.threshold);
   const campaigns = joinCampaignFleets(clusters, profiles, behavioursOf(profiles), detector);
   const byMember = new Map<string, CampaignScore>();
   for (const c of campaigns) for (const m of c.members) byMember.set(m, c);
@@ -31,9 +29,6 @@ export function findCampaigns(
   for (const [accountId, p] of profiles) verdicts.set(accountId, accountVerdict(accountId, scoreProfile(p, detector), byMember.get(accountId)));
   return { campaigns, verdicts };
 }
-
-/** HNSW parameters for the offline linking index: recall on near-duplicates matters, not on the tail. */
-export const LINK_INDEX_PARAMS = { m: 12, efConstruction: 64, efSearch: 48 } as const;
 
 export function linkPromptsOf(t: ClassifiedTraffic): LinkPrompt[] {
   return t.samples.map((s, i) => ({ ...s, vector: t.vectors[i]! }));

@@ -1,50 +1,18 @@
 import type { VectorIndex } from '../ports/vector-index.js';
-import { INFRA_WEIGHTS, infraKind, promptLinkKeys } from './prompt-keys.js';
+import type { DetectionParams } from '../scoring/detection-params.js';
+import { infraKind, promptLinkKeys } from './prompt-keys.js';
 import type { AccountEdge, EdgeReason, LinkPrompt, ReasonKind } from './types.js';
 
-export interface LinkOptions {
-  /** Neighbours asked of the index per prompt. */
-  k: number;
-  /** Cosine similarity at which two prompts count as one item with slots filled differently. */
-  nearDuplicate: number;
-  /** Partners each account is paired with per shared key, nearest in strength: bounds the cost of a key a whole fleet shares. */
-  partnersPerKey: number;
-  /** Edges lighter than this are dropped: they could never join a cluster. */
-  minWeight: number;
-  /**
-   * An infrastructure value carried by more than this share of all accounts, and by more than
-   * `ubiquitousFrom` of them (a big mail provider, a popular SDK, an ISP or cloud), is no evidence:
-   * in a small population every value is a large share, so the count guards the share. Template
-   * lines are exempt: people do not share whole lines by chance, and a fleet may be a large share.
-   */
-  maxKeyShare: number;
-  ubiquitousFrom: number;
-  /**
-   * A signup wave (one hour, one client) is judged against the client's own signup rate instead:
-   * it is evidence when that many signups in one hour would happen by chance with at most this
-   * probability (Poisson, the client's accounts spread evenly over the population's signup span).
-   */
-  waveTail: number;
-  /**
-   * The most one kind of hint (an infrastructure kind weighted under 1: /24, mail domain, signup
-   * hour, user agent, ASN) adds to an edge: alone it never links, two kinds together can.
-   */
-  hintCap: number;
+/**
+ * Everything linking weighs, from the detection tunables (models/detection.json `linking` and
+ * `linkWeights`, each with its reason): no default lives here.
+ */
+export type LinkOptions = DetectionParams['linking'] & DetectionParams['linkWeights'];
+
+export function linkOptionsOf(params: Pick<DetectionParams, 'linking' | 'linkWeights'>): LinkOptions {
+  return { ...params.linking, ...params.linkWeights };
 }
 
-export const DEFAULT_LINK_OPTIONS: LinkOptions = { k: 8, nearDuplicate: 0.95, partnersPerKey: 24, minWeight: 0.05, maxKeyShare: 0.03, ubiquitousFrom: 20, waveTail: 1e-6, hintCap: 0.5 };
-
-const W_TEMPLATE = 1;
-/**
- * Two accounts sending the same items. At most 1 (all of both accounts' prompts), so it never links
- * alone: public benchmarks are drawn by customers and operators alike, and a benchmark run that
- * shares gsm8k items with a fleet is not the fleet's.
- */
-const W_NEAR_DUPLICATE = 1;
-/** Same template in the same hours (SynchroTrap): one operator's scheduler, not two users' habits. */
-const W_SYNC = 0.5;
-/** A key needs about this many prompts in an account before it counts half: one shared line is chance. */
-const COUNT_HALF = 2;
 const SYNC_BUCKET_MS = 6 * 3600 * 1000;
 const EXAMPLES = 3;
 
@@ -61,18 +29,17 @@ export interface KeyUse {
  * of every fleet account is heavy. Near-linear: one k-NN query per prompt, and per shared key each
  * account is paired with at most `partnersPerKey` others.
  */
-export function linkAccounts(prompts: readonly LinkPrompt[], index: VectorIndex, options: Partial<LinkOptions> = {}): AccountEdge[] {
-  const opt = { ...DEFAULT_LINK_OPTIONS, ...options };
+export function linkAccounts(prompts: readonly LinkPrompt[], index: VectorIndex, opt: LinkOptions): AccountEdge[] {
   const sizes = new Map<string, number>();
   for (const p of prompts) sizes.set(p.accountId, (sizes.get(p.accountId) ?? 0) + 1);
-  const edges = edgeSet(opt.hintCap);
+  const edges = edgeSet(opt);
   const addReason = edges.add;
 
   addKeyEdges(collectKeys(prompts), sizes, opt, addReason);
 
   for (const [pair, near] of nearDuplicates(prompts, index, opt)) {
     const [a, b] = pair.split('\u0000') as [string, string];
-    const w = W_NEAR_DUPLICATE * Math.min(strength(near.ab, sizes.get(a)!), strength(near.ba, sizes.get(b)!));
+    const w = opt.nearDuplicate * Math.min(strength(near.ab, sizes.get(a)!, opt), strength(near.ba, sizes.get(b)!, opt));
     if (w > 0) addReason(a, b, { kind: 'near-duplicate', key: near.example, weight: w, accountsWithKey: 2, examplePromptIds: near.examples });
   }
 
@@ -86,15 +53,14 @@ export type KeyUses = Map<string, Map<string, KeyUse>>;
  * Edges from shared keys alone (templates, infrastructure, synchrony), for callers that keep key
  * counts per account instead of prompts (the live service). `sizes` are the accounts' prompt counts.
  */
-export function keyEdges(uses: KeyUses, sizes: ReadonlyMap<string, number>, options: Partial<LinkOptions> = {}): AccountEdge[] {
-  const opt = { ...DEFAULT_LINK_OPTIONS, ...options };
-  const edges = edgeSet(opt.hintCap);
+export function keyEdges(uses: KeyUses, sizes: ReadonlyMap<string, number>, opt: LinkOptions): AccountEdge[] {
+  const edges = edgeSet(opt);
   addKeyEdges(uses, sizes, opt, edges.add);
   return edges.list(opt.minWeight);
 }
 
 /** Edges keyed by account pair, accumulating weighted reasons; each hint kind is capped at `hintCap`. */
-function edgeSet(hintCap: number) {
+function edgeSet({ hintCap, infrastructure }: Pick<LinkOptions, 'hintCap' | 'infrastructure'>) {
   const edges = new Map<string, AccountEdge & { byKind: Map<string, number> }>();
   return {
     add(a: string, b: string, r: EdgeReason): void {
@@ -110,7 +76,7 @@ function edgeSet(hintCap: number) {
       const out: AccountEdge[] = [];
       for (const { byKind, ...e } of edges.values()) {
         let weight = 0;
-        for (const [kind, w] of byKind) weight += (INFRA_WEIGHTS[kind] ?? 1) < 1 ? Math.min(hintCap, w) : w;
+        for (const [kind, w] of byKind) weight += (infrastructure[kind] ?? 1) < 1 ? Math.min(hintCap, w) : w;
         if (weight >= minWeight) out.push({ ...e, weight, reasons: e.reasons.sort((p, q) => q.weight - p.weight) });
       }
       return out;
@@ -127,9 +93,9 @@ function addKeyEdges(uses: KeyUses, sizes: ReadonlyMap<string, number>, opt: Lin
       ? poissonTail(byAccount.size, wave.perHour(key)) > opt.waveTail
       : byAccount.size > opt.maxKeyShare * accounts && byAccount.size > opt.ubiquitousFrom;
     if (byAccount.size < 2 || (kind === 'infrastructure' && ubiquitous)) continue;
-    const base = (kind === 'template' ? W_TEMPLATE : INFRA_WEIGHTS[infraKind(key.slice(2))] ?? 0) * Math.log(accounts / byAccount.size);
+    const base = (kind === 'template' ? opt.template : opt.infrastructure[infraKind(key.slice(2))] ?? 0) * Math.log(accounts / byAccount.size);
     if (base <= 0) continue;
-    const ranked = [...byAccount].map(([acct, u]) => ({ acct, u, s: strength(u.count, sizes.get(acct)!) })).sort((x, y) => y.s - x.s);
+    const ranked = [...byAccount].map(([acct, u]) => ({ acct, u, s: strength(u.count, sizes.get(acct)!, opt) })).sort((x, y) => y.s - x.s);
     for (let i = 0; i < ranked.length; i++) {
       for (let j = i + 1; j < Math.min(ranked.length, i + 1 + opt.partnersPerKey); j++) {
         const x = ranked[i]!;
@@ -140,7 +106,7 @@ function addKeyEdges(uses: KeyUses, sizes: ReadonlyMap<string, number>, opt: Lin
         addReason(x.acct, y.acct, { kind, key: shown, weight: w, accountsWithKey: byAccount.size, examplePromptIds: examples });
         if (kind !== 'template') continue;
         const sync = overlap(x.u.buckets, y.u.buckets);
-        if (sync > 0) addReason(x.acct, y.acct, { kind: 'synchrony', key: shown, weight: W_SYNC * w * sync, accountsWithKey: byAccount.size, examplePromptIds: examples });
+        if (sync > 0) addReason(x.acct, y.acct, { kind: 'synchrony', key: shown, weight: opt.synchrony * w * sync, accountsWithKey: byAccount.size, examplePromptIds: examples });
       }
     }
   }
@@ -184,8 +150,8 @@ function poissonTail(k: number, lambda: number): number {
 }
 
 /** Share of the account's prompts carrying the evidence, shrunk while the count is small. */
-function strength(count: number, size: number): number {
-  return (count / size) * (count / (count + COUNT_HALF));
+function strength(count: number, size: number, { countHalf }: Pick<LinkOptions, 'countHalf'>): number {
+  return (count / size) * (count / (count + countHalf));
 }
 
 function overlap(a: Set<number>, b: Set<number>): number {
@@ -229,7 +195,7 @@ function nearDuplicates(prompts: readonly LinkPrompt[], index: VectorIndex, opt:
   prompts.forEach((p, i) => index.add(i, p.vector));
   const out = new Map<string, NearDuplicates>();
   prompts.forEach((p) => {
-    const hits = index.search(p.vector, opt.k, (label) => owner[label] !== p.accountId).filter((h) => h.similarity >= opt.nearDuplicate);
+    const hits = index.search(p.vector, opt.neighbours, (label) => owner[label] !== p.accountId).filter((h) => h.similarity >= opt.nearDuplicateSimilarity);
     const others = new Map<string, number>();
     for (const h of hits) if (!others.has(owner[h.label]!)) others.set(owner[h.label]!, h.label);
     for (const [acct, label] of others) {

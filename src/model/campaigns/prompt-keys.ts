@@ -25,24 +25,13 @@ function isAffix(line: string): boolean {
   return words >= MIN_WORDS && words <= MAX_WORDS;
 }
 
-/**
- * Infrastructure an operator reuses across accounts, each kind with how much one shared value says:
- * a payment fingerprint or exact IP is near-proof, a /24 or user agent a hint, an ASN barely more
- * than a region. Rarity weighting then discounts values many unrelated accounts share.
- */
-export const INFRA_WEIGHTS: Record<string, number> = {
-  paymentFingerprint: 1.5,
-  ip: 1,
-  net24: 0.5,
-  emailDomain: 0.4,
-  signupWave: 1,
-  signupHour: 0.4,
-  userAgent: 0.3,
-  asn: 0.15,
-};
-
 const HOUR_MS = 3600 * 1000;
 
+/**
+ * Infrastructure an operator reuses across accounts. What one shared value of each kind says is in
+ * models/detection.json (`linkWeights.infrastructure`); rarity weighting then discounts values many
+ * unrelated accounts share.
+ */
 export function infrastructureKeys(metadata: Record<string, string | number | boolean | null> | undefined): string[] {
   if (!metadata) return [];
   const out: string[] = [];

@@ -39,6 +39,22 @@ export const detectionParamsSchema = z
     linking: param(
       z.object({ maxKeyShare: share, ubiquitousFrom: z.number().int().min(0), waveTail: share, hintCap: z.number().min(0), threshold: z.number().positive(), inheritMinNats: z.number().min(0) }).strict(),
     ),
+    linkWeights: param(
+      z
+        .object({
+          template: z.number().min(0),
+          nearDuplicate: z.number().min(0),
+          synchrony: z.number().min(0),
+          countHalf: z.number().min(0),
+          infrastructure: z.record(z.number().min(0)),
+          neighbours: z.number().int().min(1),
+          nearDuplicateSimilarity: share,
+          partnersPerKey: z.number().int().min(1),
+          minWeight: z.number().min(0),
+          index: z.object({ m: z.number().int().min(2), efConstruction: z.number().int().min(1), efSearch: z.number().int().min(1) }).strict(),
+        })
+        .strict(),
+    ),
     fleetLinking: param(z.object({ minMembers: z.number().int().min(2), minAgreement: share, minNats: z.number().positive() }).strict()),
     fleetMonitor: param(
       z
@@ -72,6 +88,7 @@ export interface DetectionParams {
   calibration: { watch: number; review: number; block: number; confidence: number; blockMarginNats: number };
   actions: ActionRule[];
   linking: DetectionParamsFile['linking']['value'];
+  linkWeights: DetectionParamsFile['linkWeights']['value'];
   fleetLinking: DetectionParamsFile['fleetLinking']['value'];
   fleetMonitor: DetectionParamsFile['fleetMonitor']['value'];
 }
@@ -87,6 +104,7 @@ export function detectionParamsFrom(file: DetectionParamsFile): DetectionParams 
     calibration: file.calibration.value,
     actions: file.actions.value,
     linking: file.linking.value,
+    linkWeights: file.linkWeights.value,
     fleetLinking: file.fleetLinking.value,
     fleetMonitor: file.fleetMonitor.value,
   };
