@@ -9,7 +9,9 @@ import type { LinkSummary } from '../model/campaigns/score-campaigns.js';
 import { actionsFor, type ActionRule, type FiredAction } from '../model/scoring/actions.js';
 import { scoreBand, type Calibration } from '../model/scoring/calibration.js';
 import { isFlagged, TIERS, type AccountScore, type Tier } from '../model/scoring/score.js';
+import { allowListed, type Verdict } from '../model/verdicts.js';
 import { NotFoundError } from './errors.js';
+import type { VerdictStore } from './verdicts.js';
 
 export interface AccountRecord {
   accountId: string;
@@ -63,43 +65,62 @@ export interface CampaignReads {
 
 export interface AccountReadModel {
   account: AccountRecord;
-  /** The account's own tier, or its campaign's where that is higher: what a detector acts on. */
+  /**
+   * What a detector acts on: the account's own tier, or its campaign's where that is higher; none
+   * while a benign verdict still covers it (no new evidence since).
+   */
   tier: Tier;
   flagged: boolean;
   actions: FiredAction[];
   campaign: (Membership & { links?: LinkSummary[] }) | null;
+  verdict: (Verdict & { allowListed: boolean }) | null;
+}
+
+/** What account queries read. */
+export interface AccountQueryReads {
+  accounts: AccountReads;
+  campaigns: CampaignReads;
+  verdicts: Pick<VerdictStore, 'covering'>;
 }
 
 /** How many of a campaign's strongest links an account shows: what ties it to the others. */
 const ACCOUNT_LINKS = 3;
 
-function accountModel(account: AccountRecord, rules: readonly ActionRule[], campaign: AccountReadModel['campaign']): AccountReadModel {
-  const tier = campaign && TIERS.indexOf(campaign.tier) > TIERS.indexOf(account.tier) ? campaign.tier : account.tier;
-  return { account, tier, flagged: isFlagged(tier), actions: actionsFor(rules, { tier, prompts: account.prompts, campaign }), campaign };
+function accountModel(account: AccountRecord, c: Calibration, rules: readonly ActionRule[], campaign: AccountReadModel['campaign'], verdict: Verdict | undefined): AccountReadModel {
+  const listed = allowListed(verdict, account.accountId, account.evidence?.nats ?? 0, c.nats.review);
+  const tier = listed ? 'none' : campaign && TIERS.indexOf(campaign.tier) > TIERS.indexOf(account.tier) ? campaign.tier : account.tier;
+  return {
+    account,
+    tier,
+    flagged: isFlagged(tier),
+    actions: actionsFor(rules, { tier, prompts: account.prompts, campaign: listed ? null : campaign }),
+    campaign,
+    verdict: verdict ? { ...verdict, allowListed: listed } : null,
+  };
 }
 
-export async function accountDetail(reads: { accounts: AccountReads; campaigns: CampaignReads }, accountId: string, rules: readonly ActionRule[]): Promise<AccountReadModel> {
-  const [account, membership] = await Promise.all([reads.accounts.accounts([accountId]), reads.campaigns.memberships([accountId])]);
+export async function accountDetail(reads: AccountQueryReads, accountId: string, c: Calibration, rules: readonly ActionRule[]): Promise<AccountReadModel> {
+  const [account, membership, verdicts] = await Promise.all([reads.accounts.accounts([accountId]), reads.campaigns.memberships([accountId]), reads.verdicts.covering([accountId])]);
   const a = account.get(accountId);
   if (!a) throw new NotFoundError(`account ${accountId}`);
   const m = membership.get(accountId);
   const links = m && (await reads.campaigns.campaigns([m.clusterId])).get(m.clusterId)?.links.slice(0, ACCOUNT_LINKS);
-  return accountModel(a, rules, m ? { ...m, ...(links ? { links } : {}) } : null);
+  return accountModel(a, c, rules, m ? { ...m, ...(links ? { links } : {}) } : null, verdicts.get(accountId));
 }
 
 /** A page of accounts by score, optionally of one tier (a tier is a score band of the calibration). */
 export async function accountPage(
-  reads: { accounts: AccountReads; campaigns: CampaignReads },
+  reads: AccountQueryReads,
   q: { tier?: Tier; minScore: number; offset: number; limit: number },
   calibration: Calibration,
   rules: readonly ActionRule[],
 ): Promise<{ items: AccountReadModel[]; fetched: number }> {
   const [lo, hi] = scoreBand(q.tier, calibration);
   const ids = await reads.accounts.listByScore({ minScore: Math.max(lo, q.minScore), maxScore: hi, offset: q.offset, limit: q.limit });
-  const [accounts, memberships] = await Promise.all([reads.accounts.accounts(ids), reads.campaigns.memberships(ids)]);
+  const [accounts, memberships, verdicts] = await Promise.all([reads.accounts.accounts(ids), reads.campaigns.memberships(ids), reads.verdicts.covering(ids)]);
   const items = ids.flatMap((id) => {
     const a = accounts.get(id);
-    return a ? [accountModel(a, rules, memberships.get(id) ?? null)] : [];
+    return a ? [accountModel(a, calibration, rules, memberships.get(id) ?? null, verdicts.get(id))] : [];
   });
   return { items, fetched: ids.length };
 }

@@ -5,6 +5,7 @@ import { loadCalibration, loadDetectionParams, loadDetector, loadTaxonomy } from
 import { RedisAccountStore } from '../adapters/redis/redis-account-store.js';
 import { RedisCampaignStore } from '../adapters/redis/redis-campaign-store.js';
 import { RedisFleetStore } from '../adapters/redis/redis-fleet-store.js';
+import { RedisVerdictStore } from '../adapters/redis/redis-verdict-store.js';
 import { redisKeys, type RedisKeys } from '../adapters/redis/schema.js';
 import { assertStoreModel, RedisPromptStore } from '../adapters/redis/redis-prompt-store.js';
 import { TaxonomySource } from '../adapters/redis/taxonomy-source.js';
@@ -29,6 +30,7 @@ export interface Stores {
   accounts: RedisAccountStore;
   campaigns: RedisCampaignStore;
   fleet: RedisFleetStore;
+  verdicts: RedisVerdictStore;
 }
 
 export interface Container {
@@ -109,7 +111,13 @@ export function buildContainer(config: Config, role: Role, logger: Logger): Cont
       const conn = await redis();
       const prompts = new RedisPromptStore(conn, keys, model);
       await assertStoreModel(prompts, config.KEY_PREFIX, model);
-      return { prompts, accounts: new RedisAccountStore(conn, keys, prompts), campaigns: new RedisCampaignStore(conn, keys), fleet: new RedisFleetStore(conn, keys) };
+      return {
+        prompts,
+        accounts: new RedisAccountStore(conn, keys, prompts),
+        campaigns: new RedisCampaignStore(conn, keys),
+        fleet: new RedisFleetStore(conn, keys),
+        verdicts: new RedisVerdictStore(conn, keys),
+      };
     },
     embedder: once(() => createTransformersEmbedder({ modelsDir: config.MODELS_DIR, model: config.EMBED_MODEL, batchSize: config.EMBED_BATCH_SIZE })),
     async classifier(embedder) {

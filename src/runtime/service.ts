@@ -75,6 +75,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
         accounts: stores.accounts,
         campaigns: stores.campaigns,
         fleet: stores.fleet,
+        verdicts: stores.verdicts,
         fleetMonitor: params.fleetMonitor,
         taxonomy: { active: () => activeTaxonomy(redis, c.keys, config.TAXONOMY_FILE), store: (t) => storeTaxonomy(redis, c.keys, t) },
         calibration: await c.calibration(),

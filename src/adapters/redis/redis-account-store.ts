@@ -28,19 +28,21 @@ export class RedisAccountStore implements AccountStateStore, ReclassifyStore, Re
   async loadForFold(accountId: string, maxPrompts: number): Promise<FoldInput> {
     const [[, fields], [, ids]] = (await this.redis
       .multi()
-      .hmget(this.keys.account(accountId), ACCOUNT.version, ACCOUNT.profile, ACCOUNT.tier)
+      .hmget(this.keys.account(accountId), ACCOUNT.version, ACCOUNT.profile, ACCOUNT.tier, ACCOUNT.scoredAt)
       .lrange(this.keys.pending(accountId), 0, maxPrompts - 1)
       .exec()) as [[null, (string | null)[]], [null, string[]]];
-    const [v, profile, tier] = fields;
+    const [v, profile, tier, scoredAt] = fields;
     const records = await this.prompts.getPrompts(ids);
     const prompts: ClassifiedPrompt[] = [];
     records.forEach((r) => {
       if (r) prompts.push({ promptId: r.promptId, ts: r.ts, text: r.text, ...r.classification, ...(r.metadata ? { metadata: r.metadata as Sample['metadata'] } : {}) });
     });
     return {
+      accountId,
       version: Number(v ?? 0),
       profile: profile ? upgradeProfile(JSON.parse(profile)) : null,
       tier: (tier as Tier | null) ?? 'none',
+      scoredAt: scoredAt ? Number(scoredAt) : null,
       prompts,
     };
   }

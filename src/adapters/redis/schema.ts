@@ -54,6 +54,12 @@ export function redisKeys(prefix: string) {
     /** Hours that raised an alert, each once. */
     fleetAlerted: `${prefix}:fleet:alerted`,
     fleetAlerts: `${prefix}:fleet:alerts`,
+    /** Latest verdict per subject (`account:<id>`, `campaign:<id>`), as JSON. */
+    verdicts: `${prefix}:verdicts`,
+    /** Subjects by the time of their latest verdict. */
+    verdictsByTime: `${prefix}:verdicts:by-time`,
+    /** Per account, the subject of the latest verdict covering it. */
+    verdictOf: `${prefix}:verdict-of`,
     /** Release names the fold has counted for: erasure removes an account from each one's sets. */
     releases: `${prefix}:releases`,
     releaseExposed: (release: string) => `${prefix}:release:${release}:exposed`,

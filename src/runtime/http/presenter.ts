@@ -1,4 +1,5 @@
 import type { AccountReadModel, CampaignMember, CampaignRecord } from '../../app/queries.js';
+import type { Verdict } from '../../model/verdicts.js';
 
 /*
  * How read models go out over HTTP, in one place: scores to 4 decimals, times as ISO-8601, the
@@ -24,7 +25,13 @@ export function presentAccount(m: AccountReadModel) {
     lastSeen: iso(a.lastSeen),
     scoredAt: isoOrNull(a.scoredAt),
     evidence: a.evidence,
+    verdict: m.verdict ? presentVerdict(m.verdict) : null,
   };
+}
+
+export function presentVerdict(v: Verdict & { allowListed?: boolean }) {
+  const { accounts, nats, at, ...rest } = v;
+  return { ...rest, at: iso(at), nats: Math.round(nats * 100) / 100, accounts: Object.keys(accounts).length };
 }
 
 export function presentCampaignSummary(c: CampaignRecord) {

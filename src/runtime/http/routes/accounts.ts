@@ -2,6 +2,7 @@ import type Router from '@koa/router';
 import { z } from 'zod';
 import type { StoredEvent } from '../../../adapters/redis/outbox.js';
 import { accountDetail, accountPage, type AccountReads, type CampaignReads } from '../../../app/queries.js';
+import type { VerdictStore } from '../../../app/verdicts.js';
 import type { ActionRule } from '../../../model/scoring/actions.js';
 import type { Calibration } from '../../../model/scoring/calibration.js';
 import { TIERS, type Tier } from '../../../model/scoring/score.js';
@@ -14,6 +15,7 @@ import { presentAccount } from '../presenter.js';
 export interface AccountRouteDeps {
   accounts: AccountReads;
   campaigns: CampaignReads;
+  verdicts: Pick<VerdictStore, 'covering'>;
   calibration: Calibration;
   actionRules: readonly ActionRule[];
   events(after: string, limit: number): Promise<StoredEvent[]>;
@@ -30,7 +32,7 @@ const listQuery = z
 
 export function accountRoutes(router: Router, deps: AccountRouteDeps): void {
   router.get('/v1/accounts/:accountId', requireScope('detector'), async (ctx) => {
-    ctx.body = presentAccount(await accountDetail(deps, ctx.params.accountId!, deps.actionRules));
+    ctx.body = presentAccount(await accountDetail(deps, ctx.params.accountId!, deps.calibration, deps.actionRules));
   });
 
   router.get('/v1/accounts', requireScope('detector'), async (ctx) => {
