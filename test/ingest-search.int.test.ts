@@ -23,14 +23,22 @@ describe('ingest -> search on the real model and Redis', () => {
     }, { timeout: 10_000, interval: 50 });
 
     const { body } = await getJson(`${service().url}/v1/search?text=${encodeURIComponent('write a unit test for my sorting function in Python')}&k=2`);
+    expect(body.mode).toBe('hybrid');
     expect(body.hits.map((h: { accountId: string }) => h.accountId)).toEqual(['dev-1', 'dev-1']);
     expect(body.hits[0]).toEqual({
       promptId: expect.stringMatching(/^dev-1-/),
       accountId: 'dev-1',
       similarity: expect.any(Number),
+      // Its word-match score (BM25): it shares "unit test", "sorting" and "Python" with the query.
+      lexicalScore: expect.any(Number),
       ts: expect.stringMatching(/^2026-05-01T/),
       text: expect.any(String),
     });
+    for (const mode of ['vector', 'lexical']) {
+      const one = await getJson(`${service().url}/v1/search?text=${encodeURIComponent('write a unit test for my sorting function in Python')}&k=2&mode=${mode}`);
+      expect(one.body.hits[0].accountId, mode).toBe('dev-1');
+    }
+    expect((await getJson(`${service().url}/v1/search?text=x&mode=fuzzy`)).status).toBe(400);
   });
 
   it('restricts and excludes accounts, and finds prompts similar to a stored one', async () => {

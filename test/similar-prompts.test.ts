@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SimilarPrompts } from '../src/model/search/similar-prompts.js';
 import { HnswVectorIndex } from '../src/adapters/hnsw/hnsw-index.js';
+import { MiniSearchIndex } from '../src/adapters/lexical/minisearch-index.js';
 
 const params = { m: 16, efConstruction: 100, efSearch: 64 };
 const unit = (dim: number, hot: number) => {
@@ -24,5 +25,44 @@ describe('account-filtered search', () => {
 
     prompts.remove(7002);
     expect(prompts.search(unit(16, 9), { k: 3, accountId: 'cook' }).map((h) => h.promptId)).toEqual(['cook-0']);
+  });
+});
+
+describe('hybrid text search', () => {
+  const texts = [
+    ['a', 'Write a function to reverse a linked list in place.'],
+    ['a', 'Merge two sorted linked lists into one sorted list.'],
+    ['b', 'What is a good recipe for banana bread?'],
+    ['b', 'How do I reverse the order of words in a sentence?'],
+    ['c', 'quick one for you: reverse a singly linked list without extra memory'],
+  ] as const;
+  // Vectors that say little (one shared direction): the word index has to find the linked lists.
+  const build = () => {
+    const prompts = new SimilarPrompts(HnswVectorIndex.create(16, params), undefined, MiniSearchIndex.create());
+    texts.forEach(([accountId, text], i) => prompts.add({ label: i + 1, promptId: `p${i + 1}`, accountId, vector: unit(16, i % 2), text }));
+    return prompts;
+  };
+
+  it('fuses word matches with vector neighbours, and keeps account filters on both', () => {
+    const prompts = build();
+    const hybrid = prompts.searchText('reverse a linked list', unit(16, 5), { k: 3 }, 'hybrid');
+    expect(hybrid.map((h) => h.promptId)).toEqual(expect.arrayContaining(['p1', 'p5']));
+    expect(hybrid.find((h) => h.promptId === 'p3')).toBeUndefined();
+    const lexical = prompts.searchText('reverse a linked list', unit(16, 5), { k: 2 }, 'lexical');
+    expect(lexical.map((h) => h.promptId).sort()).toEqual(['p1', 'p5']);
+    expect(lexical.every((h) => h.lexicalScore! > 0)).toBe(true);
+    const onlyC = prompts.searchText('reverse a linked list', unit(16, 5), { k: 3, accountId: 'c' }, 'hybrid');
+    expect(onlyC.map((h) => h.accountId)).toEqual(['c']);
+    expect(prompts.searchText('reverse a linked list', unit(16, 5), { k: 5, excludeAccountId: 'a' }, 'hybrid').every((h) => h.accountId !== 'a')).toBe(true);
+  });
+
+  it('forgets removed prompts, and survives a round trip through its snapshot form', () => {
+    const prompts = build();
+    prompts.remove(1);
+    expect(prompts.searchText('reverse a linked list', unit(16, 5), { k: 5 }, 'lexical').map((h) => h.promptId)).not.toContain('p1');
+    const lexical = MiniSearchIndex.create();
+    lexical.add(7, 'reverse a linked list');
+    const restored = MiniSearchIndex.load(lexical.toJSON());
+    expect(restored.search('linked list', 3)).toEqual([expect.objectContaining({ label: 7 })]);
   });
 });

@@ -74,9 +74,12 @@ export async function getJson(url: string) {
 
 export { freePort };
 
-/** Account-filtered searches: their answers depend only on that account's prompts. */
+/**
+ * Account-filtered vector searches: their answers depend only on that account's prompts (word-match
+ * scores also depend on how many prompts the whole index holds, so they are left out).
+ */
 export function accountSearches(url: string, queries: readonly (readonly [text: string, accountId: string])[]) {
-  return Promise.all(queries.map(async ([text, accountId]) => (await getJson(`${url}/v1/search?text=${encodeURIComponent(text)}&k=3&accountId=${accountId}`)).body));
+  return Promise.all(queries.map(async ([text, accountId]) => (await getJson(`${url}/v1/search?text=${encodeURIComponent(text)}&k=3&accountId=${accountId}&mode=vector`)).body));
 }
 
 /** One in-process service per test file, started before its tests and cleaned up after them. */

@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { SimilarPrompts } from '../../model/search/similar-prompts.js';
 import { HnswVectorIndex, type HnswParams } from './hnsw-index.js';
 import { readSnapshot, writeSnapshot } from './index-snapshot.js';
+import { MiniSearchIndex } from '../lexical/minisearch-index.js';
 import { VECTOR_LOG, type RedisKeys } from '../redis/schema.js';
 
 export interface IndexFollowerOptions {
@@ -35,7 +36,12 @@ export class IndexFollower {
   // hnswlib writes a snapshot on a background thread; applying entries meanwhile would race it.
   private exclusive: Promise<unknown> = Promise.resolve();
 
-  private constructor(private readonly opts: IndexFollowerOptions, prompts: SimilarPrompts, lastLogId: string) {
+  private constructor(
+    private readonly opts: IndexFollowerOptions,
+    prompts: SimilarPrompts,
+    private readonly lexical: MiniSearchIndex,
+    lastLogId: string,
+  ) {
     this.prompts = prompts;
     this.lastLogId = lastLogId;
     this.snapshotLogId = lastLogId;
@@ -48,9 +54,11 @@ export class IndexFollower {
     const snap = await readSnapshot(opts.dataDir, { model: opts.model.id, dimension: opts.model.dimension }, opts.hnsw);
     if (snap) {
       opts.logger.info({ size: snap.state.size, lastLogId: snap.state.lastLogId }, 'index snapshot loaded');
-      return new IndexFollower(opts, new SimilarPrompts(snap.index, snap.catalog), snap.state.lastLogId);
+      const lexical = snap.lexical ? MiniSearchIndex.load(snap.lexical) : MiniSearchIndex.create();
+      return new IndexFollower(opts, new SimilarPrompts(snap.index, snap.catalog, lexical), lexical, snap.state.lastLogId);
     }
-    return new IndexFollower(opts, new SimilarPrompts(HnswVectorIndex.create(opts.model.dimension, opts.hnsw)), '0');
+    const lexical = MiniSearchIndex.create();
+    return new IndexFollower(opts, new SimilarPrompts(HnswVectorIndex.create(opts.model.dimension, opts.hnsw), undefined, lexical), lexical, '0');
   }
 
   /** Applies everything logged so far, then keeps following in the background. */
@@ -85,6 +93,7 @@ export class IndexFollower {
       { lastLogId, model: this.opts.model.id, dimension: this.opts.model.dimension, size: this.prompts.size, writtenAt: new Date().toISOString() },
       index,
       this.prompts.snapshot(),
+      this.lexical.toJSON(),
     );
     this.snapshotLogId = lastLogId;
     await this.opts.redis.xtrim(this.opts.keys.vectorLog, 'MINID', lastLogId);
@@ -135,7 +144,8 @@ export class IndexFollower {
       const v = f.get(VECTOR_LOG.vector)!;
       // Copy out: the Buffer may share an unaligned pool slab.
       const vector = new Float32Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength));
-      this.prompts.add({ label: Number(f.get(VECTOR_LOG.label)!.toString()), promptId: f.get(VECTOR_LOG.promptId)!.toString(), accountId: f.get(VECTOR_LOG.accountId)!.toString(), vector });
+      const text = f.get(VECTOR_LOG.text)?.toString();
+      this.prompts.add({ label: Number(f.get(VECTOR_LOG.label)!.toString()), promptId: f.get(VECTOR_LOG.promptId)!.toString(), accountId: f.get(VECTOR_LOG.accountId)!.toString(), vector, ...(text !== undefined ? { text } : {}) });
     }
     if (entries.length > 0) this.opts.onApplied?.(entries.length);
     return entries.length;

@@ -13,6 +13,7 @@ export interface SnapshotState {
 }
 
 export interface LoadedSnapshot {
+  lexical: string | null;
   state: SnapshotState;
   index: HnswVectorIndex;
   catalog: CatalogSnapshot;
@@ -29,6 +30,8 @@ export async function writeSnapshot(
   state: SnapshotState,
   index: HnswVectorIndex,
   catalog: CatalogSnapshot,
+  /** The word index over the same prompts, serialised. */
+  lexical: string,
 ): Promise<void> {
   await mkdir(dir, { recursive: true });
   const name = `snap-${state.lastLogId.replace(/[^0-9-]/g, '')}-${Date.now()}`;
@@ -37,6 +40,7 @@ export async function writeSnapshot(
   await index.save(path.join(target, 'hnsw.bin'));
   await writeFile(path.join(target, 'catalog.json'), JSON.stringify(catalog));
   await writeFile(path.join(target, 'deleted.json'), JSON.stringify(index.deletedLabels()));
+  await writeFile(path.join(target, 'lexical.json'), lexical);
   await writeFile(path.join(target, 'state.json'), JSON.stringify(state, null, 2));
   await writeFile(path.join(dir, 'CURRENT.tmp'), name);
   await rename(path.join(dir, 'CURRENT.tmp'), path.join(dir, 'CURRENT'));
@@ -67,5 +71,7 @@ export async function readSnapshot(
   const deleted = new Set(JSON.parse(await readFile(path.join(target, 'deleted.json'), 'utf8').catch(() => '[]')) as number[]);
   const index = await HnswVectorIndex.load(path.join(target, 'hnsw.bin'), state.dimension, params, deleted);
   const catalog = JSON.parse(await readFile(path.join(target, 'catalog.json'), 'utf8')) as CatalogSnapshot;
-  return { state, index, catalog };
+  // A snapshot from before word search has none: its prompts are found by vector only.
+  const lexical = await readFile(path.join(target, 'lexical.json'), 'utf8').catch(() => null);
+  return { state, index, catalog, lexical };
 }

@@ -1,4 +1,6 @@
+import type { LexicalIndex } from '../ports/lexical-index.js';
 import type { VectorIndex } from '../ports/vector-index.js';
+import { fuseRanks } from './rank-fusion.js';
 
 /** Accounts up to this many prompts are searched exactly rather than through the graph. */
 const EXACT_ACCOUNT_SEARCH = 5000;
@@ -25,6 +27,17 @@ export interface SimilarHit {
   similarity: number;
 }
 
+export const SEARCH_MODES = ['hybrid', 'vector', 'lexical'] as const;
+export type SearchMode = (typeof SEARCH_MODES)[number];
+
+/** A text search hit: cosine similarity to the query, and its word-match score when it had one. */
+export interface TextHit extends SimilarHit {
+  lexicalScore: number | null;
+}
+
+/** Candidates each list contributes to the fusion, per result asked for. */
+const FUSION_DEPTH = 3;
+
 export interface CatalogSnapshot {
   accounts: string[];
   /** [label, promptId, account index] */
@@ -42,7 +55,12 @@ export class SimilarPrompts {
   private readonly accountIndex = new Map<string, number>();
   private readonly labelsOf = new Map<number, Set<number>>();
 
-  constructor(readonly index: VectorIndex, snapshot?: CatalogSnapshot) {
+  constructor(
+    readonly index: VectorIndex,
+    snapshot?: CatalogSnapshot,
+    /** Word search over the same prompts; without it text search is vector-only. */
+    readonly lexical?: LexicalIndex,
+  ) {
     if (!snapshot) return;
     for (const name of snapshot.accounts) this.internAccount(name);
     for (const [label, promptId, account] of snapshot.entries) {
@@ -55,8 +73,9 @@ export class SimilarPrompts {
     return this.index.size;
   }
 
-  add(entry: IndexEntry): void {
+  add(entry: IndexEntry & { text?: string }): void {
     this.index.add(entry.label, entry.vector);
+    if (entry.text !== undefined) this.lexical?.add(entry.label, entry.text);
     this.promptIds.set(entry.label, entry.promptId);
     this.setAccount(entry.label, this.internAccount(entry.accountId));
   }
@@ -67,6 +86,7 @@ export class SimilarPrompts {
 
   remove(label: number): void {
     this.index.remove(label);
+    this.lexical?.remove(label);
     this.promptIds.delete(label);
     const account = this.accountOf.get(label);
     if (account !== undefined) this.labelsOf.get(account)?.delete(label);
@@ -95,6 +115,46 @@ export class SimilarPrompts {
     return hits;
   }
 
+  /**
+   * Search by a text: its embedding's nearest prompts, its best word matches (BM25), or both fused
+   * by reciprocal rank, so "reverse a linked list" finds prompts about linked lists first even when
+   * a wrapper or template moves their embeddings. Account filters apply to both lists.
+   */
+  searchText(text: string, vector: Float32Array, query: SimilarQuery, mode: SearchMode): TextHit[] {
+    const depth = mode === 'hybrid' ? query.k * FUSION_DEPTH : query.k;
+    const byVector = mode === 'lexical' ? [] : this.search(vector, { ...query, k: depth });
+    const byWords = mode === 'vector' || !this.lexical ? [] : this.lexical.search(text, depth, this.accountFilter(query));
+    const lexicalScore = new Map(byWords.map((h) => [h.label, h.score]));
+    const similarity = new Map(byVector.map((h) => [h.label, h.similarity]));
+    const ranked = fuseRanks([byVector.map((h) => h.label), byWords.map((h) => h.label)]).slice(0, query.k);
+    return ranked.flatMap(({ label }) => {
+      const promptId = this.promptIds.get(label);
+      const account = this.accountOf.get(label);
+      if (promptId === undefined || account === undefined) return [];
+      return [{ label, promptId, accountId: this.accounts[account] ?? '', similarity: similarity.get(label) ?? this.cosine(vector, label), lexicalScore: lexicalScore.get(label) ?? null }];
+    });
+  }
+
+  private accountFilter(query: SimilarQuery): ((label: number) => boolean) | undefined {
+    if (query.accountId !== undefined) {
+      const only = this.accountIndex.get(query.accountId);
+      return (label) => only !== undefined && this.accountOf.get(label) === only;
+    }
+    if (query.excludeAccountId !== undefined) {
+      const excluded = this.accountIndex.get(query.excludeAccountId);
+      return (label) => this.accountOf.get(label) !== excluded;
+    }
+    return undefined;
+  }
+
+  private cosine(vector: Float32Array, label: number): number {
+    const v = this.index.vectorOf(label);
+    if (!v) return 0;
+    let dot = 0;
+    for (let i = 0; i < v.length; i++) dot += v[i]! * vector[i]!;
+    return dot;
+  }
+
   /*
    * HNSW can leave nodes unreachable when many vectors are identical (templated prompts that differ
    * only in numbers embed the same), and a filtered walk then misses an account's own prompts. Within
@@ -103,12 +163,9 @@ export class SimilarPrompts {
   private exact(vector: Float32Array, labels: Set<number>, k: number, accountId: string): SimilarHit[] {
     const hits: SimilarHit[] = [];
     for (const label of labels) {
-      const v = this.index.vectorOf(label);
       const promptId = this.promptIds.get(label);
-      if (!v || promptId === undefined) continue;
-      let dot = 0;
-      for (let i = 0; i < v.length; i++) dot += v[i]! * vector[i]!;
-      hits.push({ label, promptId, accountId, similarity: dot });
+      if (promptId === undefined || !this.index.has(label)) continue;
+      hits.push({ label, promptId, accountId, similarity: this.cosine(vector, label) });
     }
     return hits.sort((a, b) => b.similarity - a.similarity || a.label - b.label).slice(0, k);
   }

@@ -1,7 +1,7 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
 import { NotFoundError } from '../../../app/errors.js';
-import type { SimilarHit } from '../../../model/search/similar-prompts.js';
+import { SEARCH_MODES, type SimilarHit } from '../../../model/search/similar-prompts.js';
 import { requireScope } from '../auth.js';
 import { assertValid } from '../body.js';
 import type { IndexFollower } from '../../../adapters/hnsw/index-follower.js';
@@ -25,24 +25,30 @@ const accountFilter = {
 
 export function promptRoutes(router: Router, deps: PromptRouteDeps): void {
   const searchQuery = z
-    .object({ text: z.string({ required_error: 'text is required' }).min(1, 'text must not be empty').max(deps.config.MAX_TEXT_CHARS), k, ...accountFilter })
+    .object({
+      text: z.string({ required_error: 'text is required' }).min(1, 'text must not be empty').max(deps.config.MAX_TEXT_CHARS),
+      k,
+      mode: z.enum(SEARCH_MODES, { errorMap: () => ({ message: `mode must be one of ${SEARCH_MODES.join(', ')}` }) }).default('hybrid'),
+      ...accountFilter,
+    })
     .strict();
   const similarQuery = z.object({ k, ...accountFilter }).strict();
 
-  async function present(hits: SimilarHit[]) {
+  async function present(hits: (SimilarHit & { lexicalScore?: number | null })[]) {
     const prompts = await deps.store.getPrompts(hits.map((h) => h.promptId));
     return hits.flatMap((h, i) => {
       const p = prompts[i];
-      return p ? [{ promptId: h.promptId, accountId: h.accountId, similarity: round(h.similarity), ts: new Date(p.ts).toISOString(), text: p.text }] : [];
+      const lexical = h.lexicalScore === undefined ? {} : { lexicalScore: h.lexicalScore === null ? null : round(h.lexicalScore) };
+      return p ? [{ promptId: h.promptId, accountId: h.accountId, similarity: round(h.similarity), ...lexical, ts: new Date(p.ts).toISOString(), text: p.text }] : [];
     });
   }
 
   router.get('/v1/search', requireScope('analyst'), async (ctx) => {
     const q = searchQuery.safeParse(ctx.query);
     assertValid(q);
-    const { text, ...query } = q.data!;
+    const { text, mode, ...query } = q.data!;
     const [vector] = await deps.embedder.embed([text]);
-    ctx.body = { hits: await present(deps.index.prompts.search(vector!, query)) };
+    ctx.body = { mode, hits: await present(deps.index.prompts.searchText(text, vector!, query, mode)) };
   });
 
   router.get('/v1/prompts/:promptId', requireScope('analyst'), async (ctx) => {
