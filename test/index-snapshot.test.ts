@@ -1,3 +1,4 @@
+import { PromptClusters } from '../src/model/search/prompt-clusters.js';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -37,7 +38,7 @@ describe('index snapshot', () => {
     expect(remaining.some((h) => h.label === gone.label)).toBe(false);
 
     const state = { lastLogId: '1-0', model: 'fake-bow', dimension: 32, size: prompts.size, writtenAt: new Date().toISOString() };
-    await writeSnapshot(dir, state, prompts.index as HnswVectorIndex, prompts.snapshot(), '');
+    await writeSnapshot(dir, state, prompts.index as HnswVectorIndex, prompts.snapshot(), '', new PromptClusters(0.9).snapshot());
     const loaded = await readSnapshot(dir, { model: 'fake-bow', dimension: 32 }, params);
     expect(loaded?.state.lastLogId).toBe('1-0');
     const restored = new SimilarPrompts(loaded!.index, loaded!.catalog);
@@ -51,7 +52,7 @@ describe('index snapshot', () => {
     dirs.push(dir);
     const prompts = new SimilarPrompts(HnswVectorIndex.create(32, params));
     prompts.add({ label: 1, promptId: 'p', accountId: 'a', vector: new Float32Array(32).fill(0.1) });
-    await writeSnapshot(dir, { lastLogId: '1-0', model: 'fake-bow', dimension: 32, size: 1, writtenAt: '' }, prompts.index as HnswVectorIndex, prompts.snapshot(), '');
+    await writeSnapshot(dir, { lastLogId: '1-0', model: 'fake-bow', dimension: 32, size: 1, writtenAt: '' }, prompts.index as HnswVectorIndex, prompts.snapshot(), '', new PromptClusters(0.9).snapshot());
     await expect(readSnapshot(dir, { model: 'glove-sif-100d', dimension: 100 }, params)).rejects.toThrow(IndexModelMismatchError);
   });
 });

@@ -98,6 +98,12 @@ const schema = z.object({
   HNSW_M: z.coerce.number().int().min(4).max(128).default(16),
   HNSW_EF_CONSTRUCTION: z.coerce.number().int().min(10).max(2000).default(100),
   HNSW_EF_SEARCH: z.coerce.number().int().min(10).max(2000).default(64),
+  /**
+   * Cosine similarity at which a new prompt joins its nearest prompt's cluster in the analysts'
+   * cluster view: 0.9 keeps one task's rewordings and templated variants together while unrelated
+   * requests that share a topic stay apart on the default 100-d model (raise it for finer clusters).
+   */
+  CLUSTER_SIMILARITY: z.coerce.number().min(0).max(1).default(0.9),
   /** How often the index owner writes a snapshot, so a restart replays only the tail of the log. */
   SNAPSHOT_INTERVAL_S: z.coerce.number().int().min(1).default(60),
   SHUTDOWN_TIMEOUT_MS: z.coerce.number().int().min(100).default(15_000),

@@ -55,6 +55,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
             model,
             hnsw: { m: config.HNSW_M, efConstruction: config.HNSW_EF_CONSTRUCTION, efSearch: config.HNSW_EF_SEARCH },
             snapshotIntervalMs: config.SNAPSHOT_INTERVAL_S * 1000,
+            clusterSimilarity: config.CLUSTER_SIMILARITY,
             logger,
             // Called while the log replays too, before `open` returns.
             onApplied: () => metrics.indexSize.set(opened?.prompts.size ?? 0),

@@ -4,6 +4,7 @@ import { SimilarPrompts } from '../../model/search/similar-prompts.js';
 import { HnswVectorIndex, type HnswParams } from './hnsw-index.js';
 import { readSnapshot, writeSnapshot } from './index-snapshot.js';
 import { MiniSearchIndex } from '../lexical/minisearch-index.js';
+import { PromptClusters } from '../../model/search/prompt-clusters.js';
 import { VECTOR_LOG, type RedisKeys } from '../redis/schema.js';
 
 export interface IndexFollowerOptions {
@@ -14,10 +15,14 @@ export interface IndexFollowerOptions {
   hnsw: HnswParams;
   snapshotIntervalMs: number;
   logger: Logger;
+  /** Cosine similarity at which a new prompt joins its nearest prompt's cluster (CLUSTER_SIMILARITY). */
+  clusterSimilarity: number;
   onApplied?: (count: number) => void;
 }
 
 const READ_COUNT = 2000;
+/** Nearest prompts asked when placing a new one in a cluster: the first clustered one decides. */
+const CLUSTER_NEIGHBOURS = 3;
 const BLOCK_MS = 500;
 
 /**
@@ -40,6 +45,7 @@ export class IndexFollower {
     private readonly opts: IndexFollowerOptions,
     prompts: SimilarPrompts,
     private readonly lexical: MiniSearchIndex,
+    readonly clusters: PromptClusters,
     lastLogId: string,
   ) {
     this.prompts = prompts;
@@ -55,10 +61,12 @@ export class IndexFollower {
     if (snap) {
       opts.logger.info({ size: snap.state.size, lastLogId: snap.state.lastLogId }, 'index snapshot loaded');
       const lexical = snap.lexical ? MiniSearchIndex.load(snap.lexical) : MiniSearchIndex.create();
-      return new IndexFollower(opts, new SimilarPrompts(snap.index, snap.catalog, lexical), lexical, snap.state.lastLogId);
+      const clusters = new PromptClusters(opts.clusterSimilarity, snap.clusters ?? undefined);
+      return new IndexFollower(opts, new SimilarPrompts(snap.index, snap.catalog, lexical), lexical, clusters, snap.state.lastLogId);
     }
     const lexical = MiniSearchIndex.create();
-    return new IndexFollower(opts, new SimilarPrompts(HnswVectorIndex.create(opts.model.dimension, opts.hnsw), undefined, lexical), lexical, '0');
+    const index = HnswVectorIndex.create(opts.model.dimension, opts.hnsw);
+    return new IndexFollower(opts, new SimilarPrompts(index, undefined, lexical), lexical, new PromptClusters(opts.clusterSimilarity), '0');
   }
 
   /** Applies everything logged so far, then keeps following in the background. */
@@ -94,6 +102,7 @@ export class IndexFollower {
       index,
       this.prompts.snapshot(),
       this.lexical.toJSON(),
+      this.clusters.snapshot(),
     );
     this.snapshotLogId = lastLogId;
     await this.opts.redis.xtrim(this.opts.keys.vectorLog, 'MINID', lastLogId);
@@ -139,13 +148,22 @@ export class IndexFollower {
       const deleted = f.get(VECTOR_LOG.deleted);
       if (deleted) {
         this.prompts.remove(Number(deleted.toString()));
+        this.clusters.remove(Number(deleted.toString()));
         continue;
       }
       const v = f.get(VECTOR_LOG.vector)!;
       // Copy out: the Buffer may share an unaligned pool slab.
       const vector = new Float32Array(v.buffer.slice(v.byteOffset, v.byteOffset + v.byteLength));
       const text = f.get(VECTOR_LOG.text)?.toString();
-      this.prompts.add({ label: Number(f.get(VECTOR_LOG.label)!.toString()), promptId: f.get(VECTOR_LOG.promptId)!.toString(), accountId: f.get(VECTOR_LOG.accountId)!.toString(), vector, ...(text !== undefined ? { text } : {}) });
+      const label = Number(f.get(VECTOR_LOG.label)!.toString());
+      const promptId = f.get(VECTOR_LOG.promptId)!.toString();
+      const accountId = f.get(VECTOR_LOG.accountId)!.toString();
+      // Its nearest prompts before it joins: the cluster it belongs to is theirs.
+      const neighbours = this.prompts.size ? this.prompts.index.search(vector, CLUSTER_NEIGHBOURS) : [];
+      this.prompts.add({ label, promptId, accountId, vector, ...(text !== undefined ? { text } : {}) });
+      const ts = f.get(VECTOR_LOG.ts);
+      // Entries logged before clustering carry no time or area: those prompts stay unclustered.
+      if (ts && text !== undefined) this.clusters.assign({ label, promptId, accountId, ts: Number(ts.toString()), area: f.get(VECTOR_LOG.area)?.toString() ?? 'other', text }, neighbours);
     }
     if (entries.length > 0) this.opts.onApplied?.(entries.length);
     return entries.length;

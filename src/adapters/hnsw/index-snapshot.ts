@@ -1,3 +1,4 @@
+import type { ClustersSnapshot } from '../../model/search/prompt-clusters.js';
 import { mkdir, readFile, readdir, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CatalogSnapshot } from '../../model/search/similar-prompts.js';
@@ -14,6 +15,7 @@ export interface SnapshotState {
 
 export interface LoadedSnapshot {
   lexical: string | null;
+  clusters: ClustersSnapshot | null;
   state: SnapshotState;
   index: HnswVectorIndex;
   catalog: CatalogSnapshot;
@@ -32,6 +34,7 @@ export async function writeSnapshot(
   catalog: CatalogSnapshot,
   /** The word index over the same prompts, serialised. */
   lexical: string,
+  clusters: ClustersSnapshot,
 ): Promise<void> {
   await mkdir(dir, { recursive: true });
   const name = `snap-${state.lastLogId.replace(/[^0-9-]/g, '')}-${Date.now()}`;
@@ -41,6 +44,7 @@ export async function writeSnapshot(
   await writeFile(path.join(target, 'catalog.json'), JSON.stringify(catalog));
   await writeFile(path.join(target, 'deleted.json'), JSON.stringify(index.deletedLabels()));
   await writeFile(path.join(target, 'lexical.json'), lexical);
+  await writeFile(path.join(target, 'clusters.json'), JSON.stringify(clusters));
   await writeFile(path.join(target, 'state.json'), JSON.stringify(state, null, 2));
   await writeFile(path.join(dir, 'CURRENT.tmp'), name);
   await rename(path.join(dir, 'CURRENT.tmp'), path.join(dir, 'CURRENT'));
@@ -73,5 +77,6 @@ export async function readSnapshot(
   const catalog = JSON.parse(await readFile(path.join(target, 'catalog.json'), 'utf8')) as CatalogSnapshot;
   // A snapshot from before word search has none: its prompts are found by vector only.
   const lexical = await readFile(path.join(target, 'lexical.json'), 'utf8').catch(() => null);
-  return { state, index, catalog, lexical };
+  const clusters = await readFile(path.join(target, 'clusters.json'), 'utf8').then((j) => JSON.parse(j) as ClustersSnapshot, () => null);
+  return { state, index, catalog, lexical, clusters };
 }

@@ -102,7 +102,7 @@ export const PROMPT = {
 } as const;
 
 /** Fields of a vector-log entry: a stored prompt's vector, or the label of one that left. */
-export const VECTOR_LOG = { label: 'l', promptId: 'p', accountId: 'a', vector: 'v', text: 'x', deleted: 'd' } as const;
+export const VECTOR_LOG = { label: 'l', promptId: 'p', accountId: 'a', vector: 'v', text: 'x', ts: 't', area: 'r', deleted: 'd' } as const;
 
 export interface StoredPrompt {
   promptId: string;

@@ -30,7 +30,7 @@ for j = 0, n - 1 do
     if not first or tonumber(ts) < tonumber(first) then redis.call('HSET', acct, 'first', ts) end
     local last = redis.call('HGET', acct, 'last')
     if not last or tonumber(ts) > tonumber(last) then redis.call('HSET', acct, 'last', ts) end
-    redis.call('XADD', log, '*', 'l', label, 'p', pid, 'a', aid, 'v', ARGV[a + 4], 'x', ARGV[a + 3])
+    redis.call('XADD', log, '*', 'l', label, 'p', pid, 'a', aid, 'v', ARGV[a + 4], 'x', ARGV[a + 3], 't', ts, 'r', ARGV[a + 7])
     redis.call('RPUSH', pending, pid)
     redis.call('ZADD', prompts, ts, pid)
     redis.call('SADD', accounts, aid)

@@ -10,12 +10,16 @@ import { requireScope } from '../auth.js';
 import { assertValid } from '../body.js';
 import { decodeCursor, nextCursor } from '../cursor.js';
 import { presentAccount } from '../presenter.js';
+import { presentCluster } from './clusters.js';
+import type { PromptClusters } from '../../../model/search/prompt-clusters.js';
 
 /** What the account routes read: accounts and campaigns, the calibration's tiers, the action rules, events. */
 export interface AccountRouteDeps {
   accounts: AccountReads;
   campaigns: CampaignReads;
   verdicts: Pick<VerdictStore, 'covering'>;
+  /** The prompt clusters, for each account's coverage. */
+  clusters: Pick<PromptClusters, 'coverage'>;
   calibration: Calibration;
   actionRules: readonly ActionRule[];
   events(after: string, limit: number): Promise<StoredEvent[]>;
@@ -30,9 +34,13 @@ const listQuery = z
   })
   .strict();
 
+/** Clusters an account's detail lists: where most of its prompts fall. */
+const ACCOUNT_CLUSTERS = 10;
+
 export function accountRoutes(router: Router, deps: AccountRouteDeps): void {
   router.get('/v1/accounts/:accountId', requireScope('detector'), async (ctx) => {
-    ctx.body = presentAccount(await accountDetail(deps, ctx.params.accountId!, deps.calibration, deps.actionRules));
+    const id = ctx.params.accountId!;
+    ctx.body = { ...presentAccount(await accountDetail(deps, id, deps.calibration, deps.actionRules)), clusters: deps.clusters.coverage(id, ACCOUNT_CLUSTERS).map(presentCluster) };
   });
 
   router.get('/v1/accounts', requireScope('detector'), async (ctx) => {

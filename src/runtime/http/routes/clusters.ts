@@ -1,0 +1,65 @@
+import type Router from '@koa/router';
+import { z } from 'zod';
+import type { RedisPromptStore } from '../../../adapters/redis/redis-prompt-store.js';
+import { NotFoundError } from '../../../app/errors.js';
+import type { AccountReads } from '../../../app/queries.js';
+import type { ClusterSummary, PromptClusters } from '../../../model/search/prompt-clusters.js';
+import { isFlagged } from '../../../model/scoring/score.js';
+import { requireScope } from '../auth.js';
+import { assertValid } from '../body.js';
+import { decodeCursor, nextCursor } from '../cursor.js';
+import { round4 } from '../presenter.js';
+
+/** What the cluster views read: the clusters the index keeps, prompt texts, account tiers. */
+export interface ClusterRouteDeps {
+  clusters: PromptClusters;
+  store: Pick<RedisPromptStore, 'getPrompts'>;
+  accounts: AccountReads;
+}
+
+/** Accounts a cluster's detail ranks (and weighs for the flagged share). */
+const TOP_ACCOUNTS = 50;
+
+const listQuery = z
+  .object({
+    minSize: z.coerce.number({ invalid_type_error: 'minSize must be a number' }).int().min(1, 'minSize must be at least 1').default(2),
+    area: z.string().max(50).optional(),
+    q: z.string().max(200).optional(),
+    limit: z.coerce.number({ invalid_type_error: 'limit must be a number' }).int().min(1, 'limit must be 1 to 200').max(200, 'limit must be 1 to 200').default(50),
+    cursor: z.string().max(64, 'cursor is not one this API returned').optional(),
+  })
+  .strict();
+
+export function presentCluster({ firstTs, lastTs, ...c }: ClusterSummary) {
+  return { ...c, firstSeen: new Date(firstTs).toISOString(), lastSeen: new Date(lastTs).toISOString() };
+}
+
+export function clusterRoutes(router: Router, deps: ClusterRouteDeps): void {
+  router.get('/v1/clusters', requireScope('analyst'), async (ctx) => {
+    const q = listQuery.safeParse(ctx.query);
+    assertValid(q);
+    const { limit, cursor, ...filter } = q.data!;
+    const offset = decodeCursor(cursor);
+    const page = deps.clusters.list({ ...filter, offset, limit });
+    ctx.body = { clusters: page.items.map(presentCluster), total: page.total, nextCursor: nextCursor(offset, limit, page.items.length) };
+  });
+
+  /** A cluster with example prompts, its accounts by prompts in it, and how much of it flagged accounts sent. */
+  router.get('/v1/clusters/:clusterId', requireScope('analyst'), async (ctx) => {
+    const c = deps.clusters.get(ctx.params.clusterId!, TOP_ACCOUNTS);
+    if (!c) throw new NotFoundError(`cluster ${ctx.params.clusterId}`);
+    const [examples, accounts] = await Promise.all([
+      deps.store.getPrompts(c.examplePromptIds),
+      deps.accounts.accounts(c.topAccounts.map((a) => a.accountId)),
+    ]);
+    const flagged = c.topAccounts.filter((a) => isFlagged(accounts.get(a.accountId)?.tier ?? 'none')).reduce((n, a) => n + a.prompts, 0);
+    const { examplePromptIds, daily, topAccounts, ...rest } = c;
+    ctx.body = {
+      ...presentCluster(rest),
+      flaggedShare: round4(flagged / c.size),
+      topAccounts: topAccounts.map((a) => ({ ...a, tier: accounts.get(a.accountId)?.tier ?? 'none' })),
+      daily: daily.map((d) => ({ day: new Date(d.dayTs).toISOString().slice(0, 10), prompts: d.prompts })),
+      examples: examples.flatMap((p) => (p ? [{ promptId: p.promptId, accountId: p.accountId, text: p.text }] : [])),
+    };
+  });
+}
