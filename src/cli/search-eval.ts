@@ -7,7 +7,10 @@
  * scenarios' evasive campaigns wrap them (dev-v2-a and -b `wrappers`), or put through a benchmark or
  * batch-job template (their `templates`); the item itself is the one right answer. Reports recall@10
  * of vector-only, lexical-only (BM25) and hybrid (reciprocal rank fusion) search, per query kind,
- * with the same index classes the service uses. The last stdout line is JSON.
+ * with the same index classes the service uses. A second set asks for the other prompts of one
+ * benchmark task (bbh and superni tasks: same instructions, other items) with one of them, and
+ * reports precision@10: the share of the ten hits (the query itself left out) from the same task.
+ * The last stdout line is JSON.
  */
 import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
@@ -70,6 +73,24 @@ for (const kind of ['wrapped', 'templated', 'all']) {
   }
 }
 
-process.stdout.write(`\n| queries | vector recall@${K} | lexical (BM25) recall@${K} | hybrid (RRF) recall@${K} |\n| --- | --- | --- | --- |\n`);
-for (const [kind, r] of Object.entries(results)) process.stdout.write(`| ${kind} | ${r.vector} | ${r.lexical} | ${r.hybrid} |\n`);
-process.stdout.write(JSON.stringify({ corpus: corpus.length, queries: queries.length, k: K, recall: results }) + '\n');
+// Same task: every prompt of the tasks with at least TASK_MIN items in the corpus is a query.
+const TASK_MIN = 15;
+const taskOf = new Map(corpus.map((r, i) => [i, r.category]));
+const perTask = new Map<string, number[]>();
+corpus.forEach((r, i) => r.category && /^(bbh_reasoning|superni_subset)\//.test(r.category) && perTask.set(r.category, [...(perTask.get(r.category) ?? []), i]));
+const taskQueries = [...perTask.values()].filter((ls) => ls.length >= TASK_MIN).flatMap((ls) => ls.slice(0, 10));
+const taskPrecision = {} as Record<SearchMode, number>;
+for (const mode of SEARCH_MODES) {
+  let same = 0;
+  for (const i of taskQueries) {
+    const hits = prompts.searchText(corpus[i]!.text, vectors[i]!, { k: K + 1 }, mode).filter((h) => h.label !== i).slice(0, K);
+    same += hits.filter((h) => taskOf.get(h.label) === taskOf.get(i)).length / K;
+  }
+  taskPrecision[mode] = Math.round((same / taskQueries.length) * 1e4) / 1e4;
+}
+log(`${taskQueries.length} same-task queries over ${[...perTask.values()].filter((ls) => ls.length >= TASK_MIN).length} tasks`);
+
+process.stdout.write(`\n| queries | vector | lexical (BM25) | hybrid (RRF) |\n| --- | --- | --- | --- |\n`);
+for (const [kind, r] of Object.entries(results)) process.stdout.write(`| ${kind} (recall@${K}) | ${r.vector} | ${r.lexical} | ${r.hybrid} |\n`);
+process.stdout.write(`| same task (precision@${K}) | ${taskPrecision.vector} | ${taskPrecision.lexical} | ${taskPrecision.hybrid} |\n`);
+process.stdout.write(JSON.stringify({ corpus: corpus.length, queries: queries.length, k: K, recall: results, sameTask: { queries: taskQueries.length, precision: taskPrecision } }) + '\n');

@@ -5,6 +5,8 @@ import path from 'node:path';
 export interface PoolRow {
   text: string;
   kind: 'organic' | 'curriculum';
+  /** The benchmark task or sub-source, where the pool names one. */
+  category?: string;
 }
 
 export type Pools = Map<string, PoolRow[]>;
@@ -14,9 +16,9 @@ export async function readPools(dir: string, names: Iterable<string>): Promise<P
   for (const name of names) {
     const text = await readFile(path.join(dir, `${name}.jsonl`), 'utf8');
     out.set(name, text.split('\n').filter(Boolean).map((l) => {
-      const r = JSON.parse(l) as { text: string; kind: string };
+      const r = JSON.parse(l) as { text: string; kind: string; category?: string };
       if (r.kind !== 'organic' && r.kind !== 'curriculum') throw new Error(`${name}: kind must be organic or curriculum, got ${r.kind}`);
-      return { text: r.text, kind: r.kind };
+      return { text: r.text, kind: r.kind, ...(r.category ? { category: `${name}/${r.category}` } : {}) };
     }));
   }
   return out;
