@@ -31,6 +31,12 @@ describe('prompt clusters', () => {
     const account = (await getJson(`${url}/v1/accounts/bench`)).body;
     expect(account.clusters[0]).toMatchObject({ id: top.id, prompts: 12 });
     expect((await getJson(`${url}/v1/clusters?q=${encodeURIComponent(top.label.split(' / ')[0])}&minSize=2`)).body.clusters[0].id).toBe(top.id);
+    // The map: every cluster once, at a position, the same twice over.
+    const total = (await getJson(`${url}/v1/clusters?minSize=1`)).body.total;
+    const map = (await getJson(`${url}/v1/clusters/map?minSize=1`)).body;
+    expect(map.points).toHaveLength(total);
+    expect(map.points.find((p: { id: string }) => p.id === top.id)).toMatchObject({ size: 12, x: expect.any(Number), y: expect.any(Number) });
+    expect((await getJson(`${url}/v1/clusters/map?minSize=1`)).body).toEqual(map);
     expect((await getJson(`${url}/v1/clusters/cl_nope`)).status).toBe(404);
     expect((await getJson(`${url}/v1/clusters?limit=0`)).status).toBe(400);
   });

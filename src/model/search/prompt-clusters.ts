@@ -169,6 +169,20 @@ export class PromptClusters {
     };
   }
 
+  /** Prompts placed so far, less those removed: a cached map is stale once this moves. */
+  get placed(): number {
+    return this.clusterOf.size;
+  }
+
+  /** The biggest clusters of at least `minSize`, each with the labels of its example prompts. */
+  representatives(minSize: number, limit: number): (ClusterSummary & { exampleLabels: number[] })[] {
+    return [...this.clusters.values()]
+      .filter((c) => c.size >= minSize)
+      .sort((a, b) => b.size - a.size || (a.id < b.id ? -1 : 1))
+      .slice(0, limit)
+      .map((c) => ({ ...this.summary(c), exampleLabels: c.examples.map(([l]) => l) }));
+  }
+
   /** The clusters an account's prompts fall in, most of its prompts first. */
   coverage(accountId: string, limit: number): (ClusterSummary & { prompts: number })[] {
     return [...this.clusters.values()]

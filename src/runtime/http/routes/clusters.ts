@@ -3,6 +3,7 @@ import { z } from 'zod';
 import type { RedisPromptStore } from '../../../adapters/redis/redis-prompt-store.js';
 import { NotFoundError } from '../../../app/errors.js';
 import type { AccountReads } from '../../../app/queries.js';
+import type { Projector } from '../../../model/ports/projector.js';
 import type { ClusterSummary, PromptClusters } from '../../../model/search/prompt-clusters.js';
 import { isFlagged } from '../../../model/scoring/score.js';
 import { requireScope } from '../auth.js';
@@ -13,6 +14,9 @@ import { round4 } from '../presenter.js';
 /** What the cluster views read: the clusters the index keeps, prompt texts, account tiers. */
 export interface ClusterRouteDeps {
   clusters: PromptClusters;
+  /** A prompt's vector in the search index, for a cluster's position on the map. */
+  vectorOf(label: number): Float32Array | undefined;
+  projector: Projector;
   store: Pick<RedisPromptStore, 'getPrompts'>;
   accounts: AccountReads;
 }
@@ -34,7 +38,43 @@ export function presentCluster({ firstTs, lastTs, ...c }: ClusterSummary) {
   return { ...c, firstSeen: new Date(firstTs).toISOString(), lastSeen: new Date(lastTs).toISOString() };
 }
 
+const mapQuery = z
+  .object({
+    minSize: z.coerce.number({ invalid_type_error: 'minSize must be a number' }).int().min(1, 'minSize must be at least 1').default(2),
+    limit: z.coerce.number({ invalid_type_error: 'limit must be a number' }).int().min(1, 'limit must be 1 to 2000').max(2000, 'limit must be 1 to 2000').default(500),
+  })
+  .strict();
+
+/** The mean of a cluster's example vectors, normalised: where it sits among the others. */
+function centre(labels: readonly number[], vectorOf: (label: number) => Float32Array | undefined): Float32Array | undefined {
+  const vs = labels.map(vectorOf).filter((v): v is Float32Array => !!v);
+  if (!vs.length) return undefined;
+  const out = new Float32Array(vs[0]!.length);
+  for (const v of vs) for (let i = 0; i < v.length; i++) out[i]! += v[i]!;
+  const norm = Math.hypot(...out) || 1;
+  return out.map((x) => x / norm);
+}
+
 export function clusterRoutes(router: Router, deps: ClusterRouteDeps): void {
+  // The map is computed on request and cached until prompts are placed or removed.
+  let cached: { key: string; body: unknown } | undefined;
+
+  /** The clusters on a 2-D map (UMAP of their centres), for the analysts' cluster view. */
+  router.get('/v1/clusters/map', requireScope('analyst'), async (ctx) => {
+    const q = mapQuery.safeParse(ctx.query);
+    assertValid(q);
+    const key = `${q.data!.minSize}|${q.data!.limit}|${deps.clusters.placed}|${deps.clusters.size}`;
+    if (cached?.key !== key) {
+      const reps = deps.clusters.representatives(q.data!.minSize, q.data!.limit).flatMap((r) => {
+        const v = centre(r.exampleLabels, deps.vectorOf);
+        return v ? [{ r, v }] : [];
+      });
+      const xy = deps.projector.project(reps.map((x) => x.v));
+      cached = { key, body: { points: reps.map(({ r: { exampleLabels, ...summary } }, i) => ({ ...presentCluster(summary), x: xy[i]![0], y: xy[i]![1] })) } };
+    }
+    ctx.body = cached.body;
+  });
+
   router.get('/v1/clusters', requireScope('analyst'), async (ctx) => {
     const q = listQuery.safeParse(ctx.query);
     assertValid(q);
