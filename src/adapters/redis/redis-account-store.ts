@@ -153,6 +153,11 @@ export class RedisAccountStore implements AccountStateStore, ReclassifyStore, Re
     return (await runScript(this.redis, 'dropPrompts', keys, [accountId, mode, ids.length, hours.length, ...ids])) as [number, number];
   }
 
+  /** The account's promptIds, newest first, from `offset`. */
+  recentPromptIds(accountId: string, offset: number, limit: number): Promise<string[]> {
+    return this.redis.zrevrange(this.keys.accountPrompts(accountId), offset, offset + limit - 1);
+  }
+
   /** The accounts' state in one round trip; unknown ids are left out. */
   async accounts(ids: readonly string[]): Promise<Map<string, AccountRecord>> {
     const out = new Map<string, AccountRecord>();

@@ -70,6 +70,8 @@ export class PromptClusters {
   private readonly clusterOf = new Map<number, string>();
   /** Word counts over all clusters: the "rare across clusters" half of the label weight. */
   private readonly totals = new Map<string, number>();
+  /** Prompts placed per account, over all clusters. */
+  private readonly perAccount = new Map<string, number>();
   private next = 0;
 
   constructor(
@@ -83,6 +85,7 @@ export class PromptClusters {
       const cluster: Cluster = { ...c, accounts: new Map(c.accounts), areas: new Map(c.areas), days: new Map(c.days), words: new Map(c.words) };
       this.clusters.set(c.id, cluster);
       for (const [w, n] of cluster.words) this.totals.set(w, (this.totals.get(w) ?? 0) + n);
+      for (const [a, n] of cluster.accounts) this.perAccount.set(a, (this.perAccount.get(a) ?? 0) + n);
     }
   }
 
@@ -103,6 +106,7 @@ export class PromptClusters {
     c.firstTs = Math.min(c.firstTs, p.ts);
     c.lastTs = Math.max(c.lastTs, p.ts);
     bump(c.accounts, p.accountId);
+    bump(this.perAccount, p.accountId);
     bump(c.areas, p.area);
     bump(c.days, Math.floor(p.ts / DAY_MS) * DAY_MS);
     if (c.examples.length < EXAMPLES) c.examples.push([p.label, p.promptId]);
@@ -189,6 +193,29 @@ export class PromptClusters {
       .filter((c) => c.accounts.has(accountId))
       .map((c) => ({ ...this.summary(c), prompts: c.accounts.get(accountId)! }))
       .sort((a, b) => b.prompts - a.prompts || (a.id < b.id ? -1 : 1))
+      .slice(0, limit);
+  }
+
+  /**
+   * Accounts whose prompts fall in the same clusters as this one's: each shared cluster adds the
+   * smaller of the two accounts' shares of their prompts in it (1 means identical spreads).
+   */
+  similarAccounts(accountId: string, limit: number): { accountId: string; overlap: number; sharedClusters: number }[] {
+    const mine = [...this.clusters.values()].filter((c) => c.accounts.has(accountId));
+    const own = this.perAccount.get(accountId) ?? 1;
+    const others = new Map<string, { overlap: number; shared: number }>();
+    for (const c of mine) {
+      for (const [other, n] of c.accounts) {
+        if (other === accountId) continue;
+        const o = others.get(other) ?? { overlap: 0, shared: 0 };
+        o.overlap += Math.min(c.accounts.get(accountId)! / own, n / (this.perAccount.get(other) ?? n));
+        o.shared++;
+        others.set(other, o);
+      }
+    }
+    return [...others]
+      .map(([a, o]) => ({ accountId: a, overlap: Math.round(o.overlap * 1e4) / 1e4, sharedClusters: o.shared }))
+      .sort((x, y) => y.overlap - x.overlap || (x.accountId < y.accountId ? -1 : 1))
       .slice(0, limit);
   }
 

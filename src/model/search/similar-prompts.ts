@@ -50,6 +50,7 @@ export interface CatalogSnapshot {
  */
 export class SimilarPrompts {
   private readonly promptIds = new Map<number, string>();
+  private readonly labels = new Map<string, number>();
   private readonly accountOf = new Map<number, number>();
   private readonly accounts: string[] = [];
   private readonly accountIndex = new Map<string, number>();
@@ -65,6 +66,7 @@ export class SimilarPrompts {
     for (const name of snapshot.accounts) this.internAccount(name);
     for (const [label, promptId, account] of snapshot.entries) {
       this.promptIds.set(label, promptId);
+      this.labels.set(promptId, label);
       this.setAccount(label, account);
     }
   }
@@ -73,10 +75,16 @@ export class SimilarPrompts {
     return this.index.size;
   }
 
+  /** A prompt's label in the index, if it is indexed. */
+  labelOf(promptId: string): number | undefined {
+    return this.labels.get(promptId);
+  }
+
   add(entry: IndexEntry & { text?: string }): void {
     this.index.add(entry.label, entry.vector);
     if (entry.text !== undefined) this.lexical?.add(entry.label, entry.text);
     this.promptIds.set(entry.label, entry.promptId);
+    this.labels.set(entry.promptId, entry.label);
     this.setAccount(entry.label, this.internAccount(entry.accountId));
   }
 
@@ -87,6 +95,8 @@ export class SimilarPrompts {
   remove(label: number): void {
     this.index.remove(label);
     this.lexical?.remove(label);
+    const promptId = this.promptIds.get(label);
+    if (promptId !== undefined) this.labels.delete(promptId);
     this.promptIds.delete(label);
     const account = this.accountOf.get(label);
     if (account !== undefined) this.labelsOf.get(account)?.delete(label);

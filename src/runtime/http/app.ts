@@ -21,6 +21,7 @@ import type { DetectionParams } from '../../model/scoring/detection-params.js';
 import { fleetRoutes } from './routes/fleet.js';
 import { verdictRoutes } from './routes/verdicts.js';
 import { clusterRoutes } from './routes/clusters.js';
+import { accountActivityRoutes } from './routes/account-activity.js';
 import { umapProjector } from '../../adapters/projection/umap-projector.js';
 import type { VerdictStore } from '../../app/verdicts.js';
 import { authenticate } from './auth.js';
@@ -74,6 +75,7 @@ export function createApp(deps: ApiDeps): Koa {
     sampleRoutes(router, { config: deps.config, logger: deps.logger, metrics: deps.metrics, store: s.store, queues: s.queues });
     promptRoutes(router, { config: deps.config, embedder: s.embedder, index: s.index, store: s.store });
     accountRoutes(router, { accounts: s.accounts, campaigns: s.campaigns, verdicts: s.verdicts, clusters: s.index.clusters, calibration: s.calibration, actionRules: s.actionRules, events: s.events });
+    accountActivityRoutes(router, { accounts: s.accounts, store: s.store, clusters: s.index.clusters, index: s.index.prompts });
     clusterRoutes(router, { clusters: s.index.clusters, vectorOf: (l) => s.index.prompts.vectorOf(l), projector: umapProjector, store: s.store, accounts: s.accounts });
     verdictRoutes(router, { config: deps.config, verdicts: s.verdicts, accounts: s.accounts, campaigns: s.campaigns });
     adminRoutes(router, { config: deps.config, logger: deps.logger, queues: s.queues, taxonomy: s.taxonomy, accounts: s.accounts });
