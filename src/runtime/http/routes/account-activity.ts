@@ -7,7 +7,7 @@ import type { PromptClusters } from '../../../model/search/prompt-clusters.js';
 import type { SimilarPrompts } from '../../../model/search/similar-prompts.js';
 import { requireScope } from '../auth.js';
 import { assertValid } from '../body.js';
-import { decodeCursor, nextCursor } from '../cursor.js';
+import { decodeCursor, nextCursor, pageFields } from '../cursor.js';
 
 /** What the account views read: its prompts in time, their clusters. */
 export interface AccountActivityDeps {
@@ -22,12 +22,7 @@ export interface AccountActivityDeps {
 const HEATMAP_PROMPTS = 5000;
 const TEXT_PREVIEW = 300;
 
-const page = z
-  .object({
-    limit: z.coerce.number({ invalid_type_error: 'limit must be a number' }).int().min(1, 'limit must be 1 to 500').max(500, 'limit must be 1 to 500').default(100),
-    cursor: z.string().max(64, 'cursor is not one this API returned').optional(),
-  })
-  .strict();
+const page = z.object(pageFields(500, 100)).strict();
 
 export function accountActivityRoutes(router: Router, deps: AccountActivityDeps): void {
   async function exists(accountId: string): Promise<void> {

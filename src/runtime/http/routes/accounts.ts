@@ -8,7 +8,7 @@ import type { Calibration } from '../../../model/scoring/calibration.js';
 import { TIERS, type Tier } from '../../../model/scoring/score.js';
 import { requireScope } from '../auth.js';
 import { assertValid } from '../body.js';
-import { decodeCursor, nextCursor } from '../cursor.js';
+import { decodeCursor, nextCursor, pageFields } from '../cursor.js';
 import { presentAccount } from '../presenter.js';
 import { presentCluster } from './clusters.js';
 import type { PromptClusters } from '../../../model/search/prompt-clusters.js';
@@ -29,8 +29,7 @@ const listQuery = z
   .object({
     tier: z.enum(TIERS as [Tier, ...Tier[]], { errorMap: () => ({ message: `tier must be one of ${TIERS.join(', ')}` }) }).optional(),
     minScore: z.coerce.number({ invalid_type_error: 'minScore must be a number' }).min(0, 'minScore must be between 0 and 1').max(1, 'minScore must be between 0 and 1').default(0),
-    limit: z.coerce.number({ invalid_type_error: 'limit must be a number' }).int().min(1, 'limit must be 1 to 500').max(500, 'limit must be 1 to 500').default(50),
-    cursor: z.string().max(64, 'cursor is not one this API returned').optional(),
+    ...pageFields(500, 50),
   })
   .strict();
 

@@ -4,7 +4,7 @@ import { campaignDetail, campaignOrThrow, campaignPage, type AccountReads, type 
 import { campaignBundle } from '../../../model/campaigns/stix.js';
 import { requireScope } from '../auth.js';
 import { assertValid } from '../body.js';
-import { decodeCursor, nextCursor } from '../cursor.js';
+import { decodeCursor, nextCursor, pageFields } from '../cursor.js';
 import { presentCampaign, presentCampaignSummary } from '../presenter.js';
 
 /** What the campaign routes read, and how indicators are signed. */
@@ -17,8 +17,7 @@ export interface CampaignRouteDeps {
 const listQuery = z
   .object({
     minScore: z.coerce.number({ invalid_type_error: 'minScore must be a number' }).min(0, 'minScore must be between 0 and 1').max(1, 'minScore must be between 0 and 1').default(0),
-    limit: z.coerce.number({ invalid_type_error: 'limit must be a number' }).int().min(1, 'limit must be 1 to 200').max(200, 'limit must be 1 to 200').default(50),
-    cursor: z.string().max(64, 'cursor is not one this API returned').optional(),
+    ...pageFields(200, 50),
   })
   .strict();
 

@@ -8,7 +8,7 @@ import type { ClusterSummary, PromptClusters } from '../../../model/search/promp
 import { isFlagged } from '../../../model/scoring/score.js';
 import { requireScope } from '../auth.js';
 import { assertValid } from '../body.js';
-import { decodeCursor, nextCursor } from '../cursor.js';
+import { decodeCursor, nextCursor, pageFields } from '../cursor.js';
 import { round4 } from '../presenter.js';
 
 /** What the cluster views read: the clusters the index keeps, prompt texts, account tiers. */
@@ -29,8 +29,7 @@ const listQuery = z
     minSize: z.coerce.number({ invalid_type_error: 'minSize must be a number' }).int().min(1, 'minSize must be at least 1').default(2),
     area: z.string().max(50).optional(),
     q: z.string().max(200).optional(),
-    limit: z.coerce.number({ invalid_type_error: 'limit must be a number' }).int().min(1, 'limit must be 1 to 200').max(200, 'limit must be 1 to 200').default(50),
-    cursor: z.string().max(64, 'cursor is not one this API returned').optional(),
+    ...pageFields(200, 50),
   })
   .strict();
 

@@ -7,7 +7,7 @@ import type { Config } from '../../config.js';
 import type { Caller } from '../auth.js';
 import { requireScope } from '../auth.js';
 import { assertValid, readJsonBody } from '../body.js';
-import { decodeCursor, nextCursor } from '../cursor.js';
+import { decodeCursor, nextCursor, pageFields } from '../cursor.js';
 import { presentVerdict } from '../presenter.js';
 
 /** What verdicts need: where they live, what they are about. */
@@ -18,12 +18,7 @@ export interface VerdictRouteDeps {
   campaigns: CampaignReads;
 }
 
-const listQuery = z
-  .object({
-    limit: z.coerce.number({ invalid_type_error: 'limit must be a number' }).int().min(1, 'limit must be 1 to 500').max(500, 'limit must be 1 to 500').default(50),
-    cursor: z.string().max(64, 'cursor is not one this API returned').optional(),
-  })
-  .strict();
+const listQuery = z.object(pageFields(500, 50)).strict();
 
 export function verdictRoutes(router: Router, deps: VerdictRouteDeps): void {
   /** An analyst's decision on an account or campaign, kept with who and when. */
