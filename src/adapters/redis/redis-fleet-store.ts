@@ -13,24 +13,19 @@ export class RedisFleetStore implements FleetStore {
     private readonly keys: RedisKeys,
   ) {}
 
-  async youngSeries(fromHour: number, toHour: number): Promise<Map<number, HourRate>> {
+  /** One read of the whole retained series: the monitor trims it to twice its baseline. */
+  async youngSeries(): Promise<Map<number, HourRate>> {
     const out = new Map<number, HourRate>();
     const all = await this.redis.hgetall(this.keys.fleetYoung);
     for (const [field, value] of Object.entries(all)) {
       const tokens = field.endsWith(':t');
       const hour = Number(tokens ? field.slice(0, -2) : field);
-      if (hour < fromHour || hour > toHour) continue;
       const r = out.get(hour) ?? { hour, prompts: 0, outputTokens: 0 };
       if (tokens) r.outputTokens = Number(value);
       else r.prompts = Number(value);
       out.set(hour, r);
     }
     return out;
-  }
-
-  async youngHours(): Promise<{ first: number; last: number } | null> {
-    const hours = (await this.redis.hkeys(this.keys.fleetYoung)).filter((f) => !f.endsWith(':t')).map(Number);
-    return hours.length ? { first: Math.min(...hours), last: Math.max(...hours) } : null;
   }
 
   async alertedHours(): Promise<Set<number>> {
@@ -44,18 +39,15 @@ export class RedisFleetStore implements FleetStore {
     return out;
   }
 
-  async recordAlerts(alerts: readonly FleetRateAlert[], keepFrom: number): Promise<void> {
+  async recordAlerts(alerts: readonly FleetRateAlert[], drop: { hours: readonly number[]; alerted: readonly number[] }): Promise<void> {
     const tx = this.redis.multi();
     for (const a of alerts) {
       appendEvent(tx, this.keys, 'fleet.rate_alert', a).lpush(this.keys.fleetAlerts, JSON.stringify(a)).hset(this.keys.fleetAlerted, a.hour, a.at);
     }
     tx.ltrim(this.keys.fleetAlerts, 0, RECENT_ALERTS - 1);
-    const [young, alerted] = await Promise.all([this.redis.hkeys(this.keys.fleetYoung), this.redis.hkeys(this.keys.fleetAlerted)]);
-    const old = young.filter((f) => Number(f.replace(/:t$/, '')) < keepFrom);
-    if (old.length) tx.hdel(this.keys.fleetYoung, ...old);
-    for (const f of old) if (!f.endsWith(':t')) tx.del(this.keys.fleetYoungHour(Number(f)));
-    const oldAlerted = alerted.filter((h) => Number(h) < keepFrom);
-    if (oldAlerted.length) tx.hdel(this.keys.fleetAlerted, ...oldAlerted);
+    if (drop.hours.length) tx.hdel(this.keys.fleetYoung, ...drop.hours.flatMap((h) => [String(h), `${h}:t`]));
+    for (const h of drop.hours) tx.del(this.keys.fleetYoungHour(h));
+    if (drop.alerted.length) tx.hdel(this.keys.fleetAlerted, ...drop.alerted.map(String));
     await tx.exec();
   }
 

@@ -4,11 +4,12 @@ import { HOUR_MS } from '../../../model/fleet/fleet-counts.js';
 import { requireScope } from '../auth.js';
 import { assertValid } from '../body.js';
 import type { RedisFleetStore } from '../../../adapters/redis/redis-fleet-store.js';
+import { hourSpan } from '../../../app/fleet-monitor.js';
 import { campaignPage, type CampaignReads } from '../../../app/queries.js';
 
 /** What the fleet route reads: the young population's rates and alerts, and the campaigns. */
 export interface FleetRouteDeps {
-  fleet: Pick<RedisFleetStore, 'youngHours' | 'youngSeries' | 'recentAlerts'>;
+  fleet: Pick<RedisFleetStore, 'youngSeries' | 'recentAlerts'>;
   campaigns: CampaignReads;
   fleetMonitor: { youngDays: number };
 }
@@ -29,13 +30,16 @@ export function fleetRoutes(router: Router, deps: FleetRouteDeps): void {
     const q = query.safeParse(ctx.query);
     assertValid(q);
     const { hours, campaigns: top } = q.data!;
-    const span = await deps.fleet.youngHours();
-    const series = span ? await deps.fleet.youngSeries(span.last - hours + 1, span.last) : new Map();
+    const series = await deps.fleet.youngSeries();
+    const last = hourSpan(series)?.last ?? 0;
     const campaigns = top ? (await campaignPage(deps.campaigns, { minScore: 0, offset: 0, limit: top })).items : [];
     ctx.body = {
       population: {
         youngDays: deps.fleetMonitor.youngDays,
-        hours: [...series.values()].sort((a, b) => a.hour - b.hour).map((r) => ({ hour: new Date(r.hour * HOUR_MS).toISOString(), prompts: r.prompts, outputTokens: r.outputTokens })),
+        hours: [...series.values()]
+          .filter((r) => r.hour > last - hours)
+          .sort((a, b) => a.hour - b.hour)
+          .map((r) => ({ hour: new Date(r.hour * HOUR_MS).toISOString(), prompts: r.prompts, outputTokens: r.outputTokens })),
       },
       campaigns: campaigns.map(({ clusterId, size, tier, rates, releasePivots }) => ({ clusterId, size, tier, rates, releasePivots })),
       alerts: await deps.fleet.recentAlerts(20),
