@@ -65,7 +65,12 @@ export function joinCampaignFleets(clusters: readonly Cluster[], profiles: Reado
   const scored = scoreCampaigns(clusters, profiles, detector);
   const eligible = new Set(scored.filter((c) => c.campaign).map((c) => c.clusterId));
   const joined = joinFleets(clusters, eligible, behaviours, detector.params.fleetLinking);
-  return joined.merges.length ? scoreCampaigns(joined.clusters, profiles, detector) : scored;
+  if (!joined.merges.length) return scored;
+  // Only the joined clusters are scored again: the others are the same members under the same id.
+  const before = new Map(scored.map((c) => [c.clusterId, c]));
+  const unchanged = (c: Cluster) => before.get(c.id)?.members.length === c.members.length;
+  const rescored = new Map(scoreCampaigns(joined.clusters.filter((c) => !unchanged(c)), profiles, detector).map((c) => [c.clusterId, c]));
+  return joined.clusters.map((c) => (unchanged(c) ? before.get(c.id)! : rescored.get(c.id)!));
 }
 
 export interface AccountVerdict extends AccountScore {
