@@ -1,3 +1,4 @@
+import { DAY_MS } from '../model/time.js';
 import { clusterAccounts } from '../model/campaigns/cluster-accounts.js';
 import { keyEdges, linkOptionsOf, type KeyUses } from '../model/campaigns/link-accounts.js';
 import type { Behaviour } from '../model/campaigns/fleet-signature.js';
@@ -121,4 +122,3 @@ export function campaignRecord(c: LiveCampaign): CampaignRecord {
   };
 }
 
-const DAY_MS = 24 * 3600 * 1000;

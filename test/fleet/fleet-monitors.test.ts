@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { campaignRates } from '../../src/model/fleet/campaign-rates.js';
-import { HOUR_MS, promptFleetCounts, rateAlerts, type HourRate } from '../../src/model/fleet/fleet-counts.js';
+import { promptFleetCounts, rateAlerts, type HourRate } from '../../src/model/fleet/fleet-counts.js';
+import { HOUR_MS } from '../../src/model/time.js';
 import { releasePivot } from '../../src/model/fleet/release-pivot.js';
 import { emptyProfile, mergeProfiles, upgradeProfile } from '../../src/model/scoring/profile.js';
 import { count, prompt, T0 } from '../fixtures/scoring.js';

@@ -13,6 +13,7 @@
  * a small one because the small one's box is loose, and two fleets that share only a client stay
  * apart when their lifecycles or curricula differ.
  */
+import { HOUR_MS } from '../time.js';
 import { gStatistic } from '../fleet/g-statistic.js';
 import type { Profile } from '../scoring/profile.js';
 import { clusterIdOf } from './cluster-accounts.js';
@@ -54,7 +55,6 @@ export interface FleetMerge {
   population: number;
 }
 
-const HOUR_MS = 3600 * 1000;
 const log2h = (ms: number) => Math.log2(1 + Math.max(0, ms) / HOUR_MS);
 
 export function behaviourOf(p: Profile): Behaviour | null {

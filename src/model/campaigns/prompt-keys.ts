@@ -4,6 +4,7 @@
  * of a multi-line prompt are what a fleet shares whatever items it sends; the content between them
  * only says "curriculum", which every campaign drawing on public sets shares.
  */
+import { HOUR_MS } from '../time.js';
 import { foldedLines } from '../scoring/text-cues.js';
 
 const MIN_WORDS = 3;
@@ -25,7 +26,6 @@ function isAffix(line: string): boolean {
   return words >= MIN_WORDS && words <= MAX_WORDS;
 }
 
-const HOUR_MS = 3600 * 1000;
 
 /**
  * Infrastructure an operator reuses across accounts. What one shared value of each kind says is in

@@ -1,4 +1,5 @@
 import { createHash, createHmac } from 'node:crypto';
+import { HOUR_MS } from '../time.js';
 import type { LinkSummary } from './score-campaigns.js';
 
 /** What a campaign's indicators are made from: its id, timing and the evidence that links it. */
@@ -93,11 +94,11 @@ function pattern(link: LinkSummary, salt: string | null): { name: string; patter
       // `<hour>[+]|<client>`: accounts created in that hour (a half hour earlier with `+`) with that client.
       const m = value.match(/^(\d+)(\+?)\|(.+)$/);
       if (!m) return null;
-      const from = (Number(m[1]) - (m[2] ? 0.5 : 0)) * 3_600_000;
+      const from = (Number(m[1]) - (m[2] ? 0.5 : 0)) * HOUR_MS;
       const iso = (ms: number) => new Date(ms).toISOString();
       return {
-        name: `signup wave: accounts created ${iso(from)} to ${iso(from + 3_600_000)} with one client`,
-        pattern: `[user-account:account_created >= t'${iso(from)}' AND user-account:account_created < t'${iso(from + 3_600_000)}'] AND [network-traffic:extensions.'http-request-ext'.request_header.'User-Agent' = '${quote(m[3]!)}']`,
+        name: `signup wave: accounts created ${iso(from)} to ${iso(from + HOUR_MS)} with one client`,
+        pattern: `[user-account:account_created >= t'${iso(from)}' AND user-account:account_created < t'${iso(from + HOUR_MS)}'] AND [network-traffic:extensions.'http-request-ext'.request_header.'User-Agent' = '${quote(m[3]!)}']`,
       };
     }
     case 'paymentFingerprint':

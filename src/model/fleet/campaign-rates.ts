@@ -1,4 +1,5 @@
 import { BUCKET_MS, type Profile } from '../scoring/profile.js';
+import { HOUR_MS } from '../time.js';
 
 export interface Rates {
   promptsPerHour: number;
@@ -15,7 +16,7 @@ export interface CampaignRates {
 const round = (x: number) => Math.round(x * 100) / 100;
 
 export function campaignRates(p: Profile): CampaignRates {
-  const hoursPerBucket = BUCKET_MS / 3_600_000;
+  const hoursPerBucket = BUCKET_MS / HOUR_MS;
   const from = p.lastTs === null ? Infinity : Math.floor(p.lastTs / BUCKET_MS) - 24 / hoursPerBucket + 1;
   let prompts = 0;
   let tokens = 0;

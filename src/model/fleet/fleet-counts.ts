@@ -5,6 +5,7 @@
  * hours after it and whether it moved to the new model then. Pure: the fold computes it, the store
  * adds it once per prompt.
  */
+import { HOUR_MS } from '../time.js';
 import type { ClassifiedPrompt } from '../scoring/profile.js';
 
 export interface Release {
@@ -22,7 +23,6 @@ export interface PromptFleetCounts {
   releases: { name: string; adopted: boolean }[];
 }
 
-export const HOUR_MS = 3600 * 1000;
 
 export function promptFleetCounts(
   p: Pick<ClassifiedPrompt, 'promptId' | 'ts' | 'metadata'>,

@@ -7,6 +7,7 @@
  * day, a few example prompts, and word counts from which its label is read by class-based TF-IDF
  * (the words frequent in the cluster and rare across clusters).
  */
+import { DAY_MS } from '../time.js';
 
 export interface ClusterPrompt {
   label: number;
@@ -54,7 +55,6 @@ export interface ClustersSnapshot {
   clusters: { id: string; size: number; firstTs: number; lastTs: number; accounts: [string, number][]; areas: [string, number][]; days: [number, number][]; words: [string, number][]; examples: [number, string][] }[];
 }
 
-const DAY_MS = 24 * 3600 * 1000;
 const EXAMPLES = 5;
 /** Distinct words a cluster keeps counts of; the rarest are dropped first beyond this. */
 const WORDS_KEPT = 200;

@@ -1,6 +1,6 @@
 import type Router from '@koa/router';
 import { z } from 'zod';
-import { HOUR_MS } from '../../../model/fleet/fleet-counts.js';
+import { HOUR_MS } from '../../../model/time.js';
 import { requireScope } from '../auth.js';
 import { assertValid } from '../body.js';
 import type { RedisFleetStore } from '../../../adapters/redis/redis-fleet-store.js';
