@@ -114,6 +114,7 @@ export function campaignRecord(c: LiveCampaign): CampaignRecord {
     lastTs: c.pooled.lastTs,
     members: c.members,
     links: c.links,
+    graph: c.graph,
     examplePromptIds: c.evidence.examplePromptIds,
     timeline: [...perDay].sort((a, b) => a[0] - b[0]).map(([dayTs, d]) => ({ dayTs, ...d })),
     rates: c.rates,

@@ -6,6 +6,7 @@
 import type { CampaignRates } from '../model/fleet/campaign-rates.js';
 import type { ReleasePivot } from '../model/fleet/release-pivot.js';
 import type { LinkSummary } from '../model/campaigns/score-campaigns.js';
+import type { GraphEdge } from '../model/campaigns/campaign-graph.js';
 import { actionsFor, type ActionRule, type FiredAction } from '../model/scoring/actions.js';
 import { scoreBand, type Calibration } from '../model/scoring/calibration.js';
 import { isFlagged, TIERS, type AccountScore, type Tier } from '../model/scoring/score.js';
@@ -37,6 +38,8 @@ export interface CampaignRecord {
   lastTs: number | null;
   members: string[];
   links: LinkSummary[];
+  /** Member-to-member links to draw; absent on campaigns saved before graphs were kept. */
+  graph?: GraphEdge[];
   examplePromptIds: string[];
   /** Prompts and output tokens per UTC day (the day's start, epoch ms). */
   timeline: { dayTs: number; prompts: number; outputTokens: number }[];

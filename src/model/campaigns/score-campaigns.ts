@@ -2,6 +2,7 @@ import type { Detector } from '../scoring/detector.js';
 import { emptyProfile, mergeProfiles, type Profile } from '../scoring/profile.js';
 import { isFlagged, scoreProfile, TIERS, type AccountScore, type Tier } from '../scoring/score.js';
 import { joinFleets, type Behaviour } from './fleet-signature.js';
+import { campaignGraph, type GraphEdge } from './campaign-graph.js';
 import type { Cluster, ReasonKind } from './types.js';
 
 export interface LinkSummary {
@@ -24,9 +25,13 @@ export interface CampaignScore extends AccountScore {
    */
   heirs: string[];
   links: LinkSummary[];
+  /** The member-to-member links an analyst's graph draws (campaign-graph.ts). */
+  graph: GraphEdge[];
 }
 
 const TOP_LINKS = 8;
+/** Edges drawn per campaign: every member's strongest link, then the strongest others. */
+const GRAPH_EDGES = 400;
 
 /**
  * Pools each cluster's members into one profile and scores it like an account. A member whose own
@@ -52,7 +57,7 @@ export function scoreCampaigns(clusters: readonly Cluster[], profiles: ReadonlyM
     const s = scoreProfile(pooled ?? emptyProfile(), detector, c.members.length);
     const campaign = isFlagged(s.tier);
     const heirs = campaign ? c.members.filter((m) => own.get(m)!.nats >= inheritMinNats) : [];
-    return { ...s, clusterId: c.id, members: c.members, campaign, heirs, links: summarise(c) };
+    return { ...s, clusterId: c.id, members: c.members, campaign, heirs, links: summarise(c), graph: campaignGraph(c, GRAPH_EDGES) };
   });
 }
 

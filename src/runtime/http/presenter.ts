@@ -43,6 +43,7 @@ export function presentCampaign(c: CampaignRecord, members?: readonly CampaignMe
     ...presentCampaignSummary(c),
     members: members ? members.map((m) => ({ ...m, score: m.score === null ? null : round4(m.score) })) : c.members,
     links: c.links,
+    graph: { edges: c.graph ?? [] },
     examplePromptIds: c.examplePromptIds,
     timeline: c.timeline.map(({ dayTs, ...d }) => ({ day: iso(dayTs).slice(0, 10), ...d })),
     rates: c.rates,
