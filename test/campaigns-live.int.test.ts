@@ -52,6 +52,19 @@ describe('live campaigns', () => {
     expect(raised.every((e: { data: { size: number } }) => e.data.size <= 30)).toBe(true);
     expect((await getJson(`${service().url}/v1/campaigns/nope`)).status).toBe(404);
 
+    // Analysts draw the campaign from its member-to-member links, and search within it.
+    const drawn = new Set(detail.graph.edges.flatMap((e: { a: string; b: string }) => [e.a, e.b]));
+    expect(drawn.size).toBe(30);
+    const within = (await getJson(`${service().url}/v1/search?text=${encodeURIComponent('thanks! write a poem')}&campaign=${summary.clusterId}&k=20&from=2026-05-01T00:00:00Z&to=2026-05-03T00:00:00Z`)).body;
+    expect(within.hits.length).toBeGreaterThan(0);
+    for (const h of within.hits) {
+      expect(h.accountId).toMatch(/^fleet-/);
+      expect(Date.parse(h.ts)).toBeLessThan(Date.UTC(2026, 4, 3));
+    }
+    const bad = await getJson(`${service().url}/v1/search?text=x&from=yesterday`);
+    expect(bad).toMatchObject({ status: 400, body: { error: { message: expect.stringContaining('from must be an ISO-8601 time') } } });
+    expect((await getJson(`${service().url}/v1/search?text=x&campaign=nope`)).status).toBe(404);
+
     // The campaign as STIX 2.1 for other providers: the shared wrapper as a salted hash, never in the clear.
     const res = await fetch(`${service().url}/v1/campaigns/${summary.clusterId}/indicators`);
     expect(res.headers.get('content-type')).toContain('application/stix+json');

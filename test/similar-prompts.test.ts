@@ -66,3 +66,38 @@ describe('hybrid text search', () => {
     expect(restored.search('linked list', 3)).toEqual([expect.objectContaining({ label: 7 })]);
   });
 });
+
+describe('filtered search', () => {
+  const day = 86_400_000;
+  const build = () => {
+    const prompts = new SimilarPrompts(HnswVectorIndex.create(16, params), undefined, MiniSearchIndex.create());
+    for (let i = 0; i < 300; i++) {
+      const [accountId, area] = i % 3 === 0 ? ['fleet-a', 'swe'] : i % 3 === 1 ? ['fleet-b', 'math'] : ['user', 'swe'];
+      prompts.add({ label: i + 1, promptId: `p-${i}`, accountId, vector: unit(16, i % 16), ts: i * day, area, text: `task ${i} about linked lists` });
+    }
+    return prompts;
+  };
+
+  it('keeps only the campaign members, area and time range asked for, in both the vector and the word lists', () => {
+    const prompts = build();
+    for (const mode of ['vector', 'lexical', 'hybrid'] as const) {
+      const hits = prompts.searchText('linked lists', unit(16, 3), { k: 20, accountIds: ['fleet-a', 'fleet-b'], area: 'swe', from: 30 * day, to: 90 * day }, mode);
+      expect(hits).toHaveLength(20);
+      for (const h of hits) {
+        const i = Number(h.promptId.slice(2));
+        expect(h.accountId).toBe('fleet-a');
+        expect(i).toBeGreaterThanOrEqual(30);
+        expect(i).toBeLessThan(90);
+      }
+    }
+  });
+
+  it('answers nothing for an unknown area or accounts nobody has, and survives a snapshot', () => {
+    const prompts = build();
+    expect(prompts.search(unit(16, 3), { k: 5, area: 'cooking' })).toEqual([]);
+    expect(prompts.search(unit(16, 3), { k: 5, accountIds: ['nobody'] })).toEqual([]);
+    const restored = new SimilarPrompts(prompts.index, JSON.parse(JSON.stringify(prompts.snapshot())));
+    const hits = restored.search(unit(16, 3), { k: 10, area: 'math', to: 20 * day });
+    expect(hits.map((h) => h.promptId).sort()).toEqual(['p-1', 'p-10', 'p-13', 'p-16', 'p-19', 'p-4', 'p-7']);
+  });
+});

@@ -160,10 +160,11 @@ export class IndexFollower {
       const accountId = f.get(VECTOR_LOG.accountId)!.toString();
       // Its nearest prompts before it joins: the cluster it belongs to is theirs.
       const neighbours = this.prompts.size ? this.prompts.index.search(vector, CLUSTER_NEIGHBOURS) : [];
-      this.prompts.add({ label, promptId, accountId, vector, ...(text !== undefined ? { text } : {}) });
-      const ts = f.get(VECTOR_LOG.ts);
-      // Entries logged before clustering carry no time or area: those prompts stay unclustered.
-      if (ts && text !== undefined) this.clusters.assign({ label, promptId, accountId, ts: Number(ts.toString()), area: f.get(VECTOR_LOG.area)?.toString() ?? 'other', text }, neighbours);
+      // Entries logged before clustering carry no time or area: those prompts stay unclustered and unfiltered.
+      const tsField = f.get(VECTOR_LOG.ts);
+      const meta = tsField ? { ts: Number(tsField.toString()), area: f.get(VECTOR_LOG.area)?.toString() ?? 'other' } : {};
+      this.prompts.add({ label, promptId, accountId, vector, ...meta, ...(text !== undefined ? { text } : {}) });
+      if (meta.ts !== undefined && text !== undefined) this.clusters.assign({ label, promptId, accountId, ts: meta.ts, area: meta.area!, text }, neighbours);
     }
     if (entries.length > 0) this.opts.onApplied?.(entries.length);
     return entries.length;

@@ -10,6 +10,9 @@ export interface IndexEntry {
   promptId: string;
   accountId: string;
   vector: Float32Array;
+  /** When it was sent and its taxonomy area, for search filters; absent on entries logged before filters existed. */
+  ts?: number;
+  area?: string;
 }
 
 export interface SimilarQuery {
@@ -18,6 +21,13 @@ export interface SimilarQuery {
   accountId?: string;
   /** Leave this account out, e.g. to find who else sends what an account sends. */
   excludeAccountId?: string;
+  /** Only prompts of these accounts (a campaign's members). */
+  accountIds?: readonly string[];
+  /** Only prompts of this taxonomy area (`swe`, `math`, ...). */
+  area?: string;
+  /** Only prompts sent in [from, to) (epoch ms). */
+  from?: number;
+  to?: number;
 }
 
 export interface SimilarHit {
@@ -40,8 +50,9 @@ const FUSION_DEPTH = 3;
 
 export interface CatalogSnapshot {
   accounts: string[];
-  /** [label, promptId, account index] */
-  entries: [number, string, number][];
+  areas?: string[];
+  /** [label, promptId, account index, ts, area index]; the last two absent where unknown */
+  entries: ([number, string, number] | [number, string, number, number, number])[];
 }
 
 /**
@@ -55,6 +66,9 @@ export class SimilarPrompts {
   private readonly accounts: string[] = [];
   private readonly accountIndex = new Map<string, number>();
   private readonly labelsOf = new Map<number, Set<number>>();
+  private readonly tsOf = new Map<number, number>();
+  private readonly areaOf = new Map<number, number>();
+  private readonly areas: string[] = [];
 
   constructor(
     readonly index: VectorIndex,
@@ -64,10 +78,12 @@ export class SimilarPrompts {
   ) {
     if (!snapshot) return;
     for (const name of snapshot.accounts) this.internAccount(name);
-    for (const [label, promptId, account] of snapshot.entries) {
+    this.areas.push(...(snapshot.areas ?? []));
+    for (const [label, promptId, account, ts, area] of snapshot.entries) {
       this.promptIds.set(label, promptId);
       this.labels.set(promptId, label);
       this.setAccount(label, account);
+      if (ts !== undefined && area !== undefined) this.setMeta(label, ts, area);
     }
   }
 
@@ -86,6 +102,7 @@ export class SimilarPrompts {
     this.promptIds.set(entry.label, entry.promptId);
     this.labels.set(entry.promptId, entry.label);
     this.setAccount(entry.label, this.internAccount(entry.accountId));
+    if (entry.ts !== undefined && entry.area !== undefined) this.setMeta(entry.label, entry.ts, this.internArea(entry.area));
   }
 
   vectorOf(label: number): Float32Array | undefined {
@@ -101,19 +118,16 @@ export class SimilarPrompts {
     const account = this.accountOf.get(label);
     if (account !== undefined) this.labelsOf.get(account)?.delete(label);
     this.accountOf.delete(label);
+    this.tsOf.delete(label);
+    this.areaOf.delete(label);
   }
 
   search(vector: Float32Array, query: SimilarQuery): SimilarHit[] {
-    let filter: ((label: number) => boolean) | undefined;
+    const filter = this.filterOf(query);
+    if (filter === 'nothing') return [];
     if (query.accountId !== undefined) {
-      const only = this.accountIndex.get(query.accountId);
-      if (only === undefined) return [];
-      const labels = this.labelsOf.get(only) ?? new Set<number>();
-      if (labels.size <= EXACT_ACCOUNT_SEARCH) return this.exact(vector, labels, query.k, query.accountId);
-      filter = (label) => this.accountOf.get(label) === only;
-    } else if (query.excludeAccountId !== undefined) {
-      const excluded = this.accountIndex.get(query.excludeAccountId);
-      if (excluded !== undefined) filter = (label) => this.accountOf.get(label) !== excluded;
+      const labels = this.labelsOf.get(this.accountIndex.get(query.accountId)!) ?? new Set<number>();
+      if (labels.size <= EXACT_ACCOUNT_SEARCH) return this.exact(vector, labels, query.k, query.accountId, filter);
     }
     const hits: SimilarHit[] = [];
     for (const n of this.index.search(vector, query.k, filter)) {
@@ -128,12 +142,14 @@ export class SimilarPrompts {
   /**
    * Search by a text: its embedding's nearest prompts, its best word matches (BM25), or both fused
    * by reciprocal rank, so "reverse a linked list" finds prompts about linked lists first even when
-   * a wrapper or template moves their embeddings. Account filters apply to both lists.
+   * a wrapper or template moves their embeddings. Filters apply to both lists.
    */
   searchText(text: string, vector: Float32Array, query: SimilarQuery, mode: SearchMode): TextHit[] {
     const depth = mode === 'hybrid' ? query.k * FUSION_DEPTH : query.k;
+    const filter = this.filterOf(query);
+    if (filter === 'nothing') return [];
     const byVector = mode === 'lexical' ? [] : this.search(vector, { ...query, k: depth });
-    const byWords = mode === 'vector' || !this.lexical ? [] : this.lexical.search(text, depth, this.accountFilter(query));
+    const byWords = mode === 'vector' || !this.lexical ? [] : this.lexical.search(text, depth, filter);
     const lexicalScore = new Map(byWords.map((h) => [h.label, h.score]));
     const similarity = new Map(byVector.map((h) => [h.label, h.similarity]));
     const ranked = fuseRanks([byVector.map((h) => h.label), byWords.map((h) => h.label)]).slice(0, query.k);
@@ -145,16 +161,41 @@ export class SimilarPrompts {
     });
   }
 
-  private accountFilter(query: SimilarQuery): ((label: number) => boolean) | undefined {
+  /**
+   * The query's filters as one test on a label, run inside the graph walk and the word search, so
+   * a filtered search still returns k results where k exist; 'nothing' when no prompt can pass.
+   */
+  private filterOf(query: SimilarQuery): ((label: number) => boolean) | undefined | 'nothing' {
+    const tests: ((label: number) => boolean)[] = [];
     if (query.accountId !== undefined) {
       const only = this.accountIndex.get(query.accountId);
-      return (label) => only !== undefined && this.accountOf.get(label) === only;
+      if (only === undefined) return 'nothing';
+      tests.push((label) => this.accountOf.get(label) === only);
     }
     if (query.excludeAccountId !== undefined) {
       const excluded = this.accountIndex.get(query.excludeAccountId);
-      return (label) => this.accountOf.get(label) !== excluded;
+      if (excluded !== undefined) tests.push((label) => this.accountOf.get(label) !== excluded);
     }
-    return undefined;
+    if (query.accountIds !== undefined) {
+      const among = new Set(query.accountIds.flatMap((a) => this.accountIndex.get(a) ?? []));
+      if (!among.size) return 'nothing';
+      tests.push((label) => among.has(this.accountOf.get(label)!));
+    }
+    if (query.area !== undefined) {
+      const area = this.areas.indexOf(query.area);
+      if (area < 0) return 'nothing';
+      tests.push((label) => this.areaOf.get(label) === area);
+    }
+    const { from, to } = query;
+    if (from !== undefined || to !== undefined) {
+      tests.push((label) => {
+        const ts = this.tsOf.get(label);
+        return ts !== undefined && (from === undefined || ts >= from) && (to === undefined || ts < to);
+      });
+    }
+    if (tests.length === 0) return undefined;
+    if (tests.length === 1) return tests[0];
+    return (label) => tests.every((t) => t(label));
   }
 
   private cosine(vector: Float32Array, label: number): number {
@@ -170,11 +211,11 @@ export class SimilarPrompts {
    * only in numbers embed the same), and a filtered walk then misses an account's own prompts. Within
    * one account a scan of its vectors is exact and cheap.
    */
-  private exact(vector: Float32Array, labels: Set<number>, k: number, accountId: string): SimilarHit[] {
+  private exact(vector: Float32Array, labels: Set<number>, k: number, accountId: string, filter: ((label: number) => boolean) | undefined): SimilarHit[] {
     const hits: SimilarHit[] = [];
     for (const label of labels) {
       const promptId = this.promptIds.get(label);
-      if (promptId === undefined || !this.index.has(label)) continue;
+      if (promptId === undefined || !this.index.has(label) || (filter && !filter(label))) continue;
       hits.push({ label, promptId, accountId, similarity: this.cosine(vector, label) });
     }
     return hits.sort((a, b) => b.similarity - a.similarity || a.label - b.label).slice(0, k);
@@ -187,19 +228,33 @@ export class SimilarPrompts {
     labels.add(label);
   }
 
+  private setMeta(label: number, ts: number, area: number): void {
+    this.tsOf.set(label, ts);
+    this.areaOf.set(label, area);
+  }
+
   snapshot(): CatalogSnapshot {
-    const entries: [number, string, number][] = [];
-    for (const [label, promptId] of this.promptIds) entries.push([label, promptId, this.accountOf.get(label) ?? 0]);
-    return { accounts: [...this.accounts], entries };
+    const entries: CatalogSnapshot['entries'] = [];
+    for (const [label, promptId] of this.promptIds) {
+      const [ts, area] = [this.tsOf.get(label), this.areaOf.get(label)];
+      const account = this.accountOf.get(label) ?? 0;
+      entries.push(ts === undefined || area === undefined ? [label, promptId, account] : [label, promptId, account, ts, area]);
+    }
+    return { accounts: [...this.accounts], areas: [...this.areas], entries };
   }
 
   private internAccount(accountId: string): number {
     let i = this.accountIndex.get(accountId);
     if (i === undefined) {
-      i = this.accounts.length;
-      this.accounts.push(accountId);
+      i = this.accounts.push(accountId) - 1;
       this.accountIndex.set(accountId, i);
     }
     return i;
+  }
+
+  /** Areas are few: a list scan interns them. */
+  private internArea(area: string): number {
+    const i = this.areas.indexOf(area);
+    return i >= 0 ? i : this.areas.push(area) - 1;
   }
 }

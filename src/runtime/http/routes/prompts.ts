@@ -8,6 +8,7 @@ import type { IndexFollower } from '../../../adapters/hnsw/index-follower.js';
 import type { RedisPromptStore } from '../../../adapters/redis/redis-prompt-store.js';
 import type { Embedder } from '../../../model/ports/embedder.js';
 import type { Config } from '../../config.js';
+import { campaignOrThrow, type CampaignReads } from '../../../app/queries.js';
 
 /** What search needs: the query embedder, the index and the prompt records. */
 export interface PromptRouteDeps {
@@ -15,12 +16,26 @@ export interface PromptRouteDeps {
   embedder: Embedder;
   index: IndexFollower;
   store: RedisPromptStore;
+  campaigns: CampaignReads;
 }
 
 const k = z.coerce.number({ invalid_type_error: 'k must be a number' }).int('k must be an integer').min(1, 'k must be at least 1').max(100, 'k must be at most 100').default(10);
 const accountFilter = {
   accountId: z.string().min(1).max(200).optional(),
   excludeAccountId: z.string().min(1).max(200).optional(),
+};
+const instant = (name: string) =>
+  z
+    .string()
+    .datetime({ offset: true, message: `${name} must be an ISO-8601 time, e.g. 2026-05-01T00:00:00Z` })
+    .transform((t) => Date.parse(t))
+    .optional();
+/** What a text search can be narrowed to besides accounts. */
+const searchFilters = {
+  campaign: z.string().min(1).max(200).optional(),
+  area: z.string().min(1).max(50).optional(),
+  from: instant('from'),
+  to: instant('to'),
 };
 
 export function promptRoutes(router: Router, deps: PromptRouteDeps): void {
@@ -30,8 +45,10 @@ export function promptRoutes(router: Router, deps: PromptRouteDeps): void {
       k,
       mode: z.enum(SEARCH_MODES, { errorMap: () => ({ message: `mode must be one of ${SEARCH_MODES.join(', ')}` }) }).default('hybrid'),
       ...accountFilter,
+      ...searchFilters,
     })
-    .strict();
+    .strict()
+    .refine((q) => q.from === undefined || q.to === undefined || q.from < q.to, { message: 'from must be before to', path: ['from'] });
   const similarQuery = z.object({ k, ...accountFilter }).strict();
 
   async function present(hits: (SimilarHit & { lexicalScore?: number | null })[]) {
@@ -39,16 +56,18 @@ export function promptRoutes(router: Router, deps: PromptRouteDeps): void {
     return hits.flatMap((h, i) => {
       const p = prompts[i];
       const lexical = h.lexicalScore === undefined ? {} : { lexicalScore: h.lexicalScore === null ? null : round(h.lexicalScore) };
-      return p ? [{ promptId: h.promptId, accountId: h.accountId, similarity: round(h.similarity), ...lexical, ts: new Date(p.ts).toISOString(), text: p.text }] : [];
+      const clusterId = deps.index.clusters.clusterIdOf(h.label) ?? null;
+      return p ? [{ promptId: h.promptId, accountId: h.accountId, clusterId, similarity: round(h.similarity), ...lexical, ts: new Date(p.ts).toISOString(), text: p.text }] : [];
     });
   }
 
   router.get('/v1/search', requireScope('analyst'), async (ctx) => {
     const q = searchQuery.safeParse(ctx.query);
     assertValid(q);
-    const { text, mode, ...query } = q.data!;
+    const { text, mode, campaign, ...query } = q.data!;
+    const accountIds = campaign === undefined ? {} : { accountIds: (await campaignOrThrow(deps.campaigns, campaign)).members };
     const [vector] = await deps.embedder.embed([text]);
-    ctx.body = { mode, hits: await present(deps.index.prompts.searchText(text, vector!, query, mode)) };
+    ctx.body = { mode, hits: await present(deps.index.prompts.searchText(text, vector!, { ...query, ...accountIds }, mode)) };
   });
 
   router.get('/v1/prompts/:promptId', requireScope('analyst'), async (ctx) => {
