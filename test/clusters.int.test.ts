@@ -37,7 +37,7 @@ describe('prompt clusters', () => {
     const total = (await getJson(`${url}/v1/clusters?minSize=1`)).body.total;
     const map = (await getJson(`${url}/v1/clusters/map?minSize=1`)).body;
     expect(map.points).toHaveLength(total);
-    expect(map.points.find((p: { id: string }) => p.id === top.id)).toMatchObject({ size: 18, x: expect.any(Number), y: expect.any(Number) });
+    expect(map.points.find((p: { id: string }) => p.id === top.id)).toMatchObject({ size: 18, x: expect.any(Number), y: expect.any(Number), flaggedShare: expect.any(Number) });
     expect((await getJson(`${url}/v1/clusters/map?minSize=1`)).body).toEqual(map);
     // The account views: its prompts in time with their clusters, a sub-area by day heatmap, its twin.
     const prompts = (await getJson(`${url}/v1/accounts/bench/prompts?limit=5`)).body;

@@ -54,11 +54,25 @@ function centre(labels: readonly number[], vectorOf: (label: number) => Float32A
   return out.map((x) => x / norm);
 }
 
-export function clusterRoutes(router: Router, deps: ClusterRouteDeps): void {
-  // The map is computed on request and cached until prompts are placed or removed.
-  let cached: { key: string; body: unknown } | undefined;
+/**
+ * The share of each cluster's prompts that flagged accounts sent, counted over its top accounts,
+ * with their tiers read in one batch: tiers change between requests, so this is never cached.
+ */
+async function withFlaggedShares<T extends { size: number; topAccounts: { accountId: string; prompts: number }[] }>(clusters: readonly T[], reads: AccountReads) {
+  const tiers = await reads.accounts([...new Set(clusters.flatMap((c) => c.topAccounts.map((a) => a.accountId)))]);
+  const tierOf = (accountId: string) => tiers.get(accountId)?.tier ?? 'none';
+  return clusters.map((c) => ({
+    cluster: c,
+    tierOf,
+    flaggedShare: round4(c.topAccounts.filter((a) => isFlagged(tierOf(a.accountId))).reduce((n, a) => n + a.prompts, 0) / c.size),
+  }));
+}
 
-  /** The clusters on a 2-D map (UMAP of their centres), for the analysts' cluster view. */
+export function clusterRoutes(router: Router, deps: ClusterRouteDeps): void {
+  // The projection is computed on request and cached until prompts are placed or removed.
+  let cached: { key: string; points: (ReturnType<typeof presentCluster> & { x: number; y: number; topAccounts: { accountId: string; prompts: number }[] })[] } | undefined;
+
+  /** The clusters on a 2-D map (UMAP of their centres), each with the share flagged accounts sent, for the analysts' cluster view. */
   router.get('/v1/clusters/map', requireScope('analyst'), async (ctx) => {
     const q = mapQuery.safeParse(ctx.query);
     assertValid(q);
@@ -69,9 +83,16 @@ export function clusterRoutes(router: Router, deps: ClusterRouteDeps): void {
         return v ? [{ r, v }] : [];
       });
       const xy = deps.projector.project(reps.map((x) => x.v));
-      cached = { key, body: { points: reps.map(({ r: { exampleLabels, ...summary } }, i) => ({ ...presentCluster(summary), x: xy[i]![0], y: xy[i]![1] })) } };
+      const points = reps.map(({ r: { exampleLabels, ...summary } }, i) => ({
+        ...presentCluster(summary),
+        x: xy[i]![0],
+        y: xy[i]![1],
+        topAccounts: deps.clusters.get(summary.id, TOP_ACCOUNTS)?.topAccounts ?? [],
+      }));
+      cached = { key, points };
     }
-    ctx.body = cached.body;
+    const shares = await withFlaggedShares(cached.points, deps.accounts);
+    ctx.body = { points: shares.map(({ cluster: { topAccounts, ...point }, flaggedShare }) => ({ ...point, flaggedShare })) };
   });
 
   router.get('/v1/clusters', requireScope('analyst'), async (ctx) => {
@@ -87,16 +108,13 @@ export function clusterRoutes(router: Router, deps: ClusterRouteDeps): void {
   router.get('/v1/clusters/:clusterId', requireScope('analyst'), async (ctx) => {
     const c = deps.clusters.get(ctx.params.clusterId!, TOP_ACCOUNTS);
     if (!c) throw new NotFoundError(`cluster ${ctx.params.clusterId}`);
-    const [examples, accounts] = await Promise.all([
-      deps.store.getPrompts(c.examplePromptIds),
-      deps.accounts.accounts(c.topAccounts.map((a) => a.accountId)),
-    ]);
-    const flagged = c.topAccounts.filter((a) => isFlagged(accounts.get(a.accountId)?.tier ?? 'none')).reduce((n, a) => n + a.prompts, 0);
+    const [examples, shares] = await Promise.all([deps.store.getPrompts(c.examplePromptIds), withFlaggedShares([c], deps.accounts)]);
+    const { flaggedShare, tierOf } = shares[0]!;
     const { examplePromptIds, daily, topAccounts, ...rest } = c;
     ctx.body = {
       ...presentCluster(rest),
-      flaggedShare: round4(flagged / c.size),
-      topAccounts: topAccounts.map((a) => ({ ...a, tier: accounts.get(a.accountId)?.tier ?? 'none' })),
+      flaggedShare,
+      topAccounts: topAccounts.map((a) => ({ ...a, tier: tierOf(a.accountId) })),
       daily: daily.map((d) => ({ day: new Date(d.dayTs).toISOString().slice(0, 10), prompts: d.prompts })),
       examples: examples.flatMap((p) => (p ? [{ promptId: p.promptId, accountId: p.accountId, text: p.text }] : [])),
     };
