@@ -59,7 +59,7 @@ describe('API keys and scopes', () => {
     ['pipeline', 'GET', '/v1/search?text=x', 'analyst'],
     ['pipeline', 'GET', '/v1/accounts', 'detector'],
     ['analyst', 'POST', '/v1/samples', 'ingest'],
-    ['analyst', 'GET', '/v1/events', 'detector'],
+    ['pipeline', 'GET', '/v1/events', 'detector'],
     ['detector', 'GET', '/v1/prompts/p-auth', 'analyst'],
     ['detector', 'POST', '/v1/samples', 'ingest'],
   ] as const)('answers 403 to the %s key on %s %s, naming the %s scope', async (who, method, path, scope) => {
@@ -73,6 +73,9 @@ describe('API keys and scopes', () => {
     expect((await call('/v1/search?text=x', KEYS.analyst)).status).toBe(200);
     expect((await call('/v1/accounts', KEYS.detector)).status).toBe(200);
     expect((await call('/v1/events', KEYS.detector)).status).toBe(200);
+    // The analyst's workspace reads accounts and events as well as prompts.
+    expect((await call('/v1/accounts', KEYS.analyst)).status).toBe(200);
+    expect((await call('/v1/events', KEYS.analyst)).status).toBe(200);
     expect((await post(KEYS.admin, 'p-admin')).status).toBe(202);
     expect((await call('/v1/search?text=x', KEYS.admin)).status).toBe(200);
     expect((await call('/v1/accounts', KEYS.admin)).status).toBe(200);

@@ -37,12 +37,12 @@ const listQuery = z
 const ACCOUNT_CLUSTERS = 10;
 
 export function accountRoutes(router: Router, deps: AccountRouteDeps): void {
-  router.get('/v1/accounts/:accountId', requireScope('detector'), async (ctx) => {
+  router.get('/v1/accounts/:accountId', requireScope('detector', 'analyst'), async (ctx) => {
     const id = ctx.params.accountId!;
     ctx.body = { ...presentAccount(await accountDetail(deps, id, deps.calibration, deps.actionRules)), clusters: deps.clusters.coverage(id, ACCOUNT_CLUSTERS).map(presentCluster) };
   });
 
-  router.get('/v1/accounts', requireScope('detector'), async (ctx) => {
+  router.get('/v1/accounts', requireScope('detector', 'analyst'), async (ctx) => {
     const q = listQuery.safeParse(ctx.query);
     assertValid(q);
     const { tier, minScore, limit, cursor } = q.data!;
@@ -51,7 +51,7 @@ export function accountRoutes(router: Router, deps: AccountRouteDeps): void {
     ctx.body = { accounts: page.items.map(presentAccount), nextCursor: nextCursor(offset, limit, page.fetched) };
   });
 
-  router.get('/v1/events', requireScope('detector'), async (ctx) => {
+  router.get('/v1/events', requireScope('detector', 'analyst'), async (ctx) => {
     const q = z
       .object({
         after: z.string().regex(/^(0|\d+-\d+)$/, 'after must be an event id such as 1777000000000-0').default('0'),
