@@ -48,6 +48,8 @@ describe('prompt clusters', () => {
     expect(heatmap).toMatchObject({ days: ['2026-05-01'], prompts: 12 });
     expect(heatmap.counts.flat().reduce((a: number, b: number) => a + b, 0)).toBe(12);
     expect((await getJson(`${url}/v1/accounts/bench/similar`)).body.accounts[0]).toMatchObject({ accountId: 'bench-twin', overlap: 1, sharedClusters: 1 });
+    expect((await getJson(`${url}/v1/accounts/bench/similar?limit=1`)).body.accounts).toHaveLength(1);
+    expect((await getJson(`${url}/v1/accounts/bench/similar?limit=0`)).status).toBe(400);
     expect((await getJson(`${url}/v1/accounts/nobody/heatmap`)).status).toBe(404);
     expect((await getJson(`${url}/v1/clusters/cl_nope`)).status).toBe(404);
     expect((await getJson(`${url}/v1/clusters?limit=0`)).status).toBe(400);

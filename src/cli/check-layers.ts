@@ -7,6 +7,8 @@
  *   src/adapters  Redis, hnswlib, transformers.js, webhooks, model files: the ports' implementations
  *   src/runtime   http, queues, threads, config, the service and its composition root
  *   src/cli       offline tools and evals, beside the runtime
+ *   src/ui        the analyst workspace, a browser app: it reaches the service only through the
+ *                 public API, so it imports nothing of the server's rings
  * and jobs/ holds queue contracts only (names, payload schemas, options). Each ring may import
  * its own ring and the rings inside it; the model and app import no I/O package (the model may
  * use node:crypto for hashes and node:net for address syntax: computation, not I/O).
@@ -18,7 +20,7 @@ import ts from 'typescript';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
-const RINGS = ['src/model', 'src/app', 'src/adapters', 'src/runtime', 'src/cli'] as const;
+const RINGS = ['src/model', 'src/app', 'src/adapters', 'src/runtime', 'src/cli', 'src/ui'] as const;
 type Ring = (typeof RINGS)[number] | 'jobs';
 
 /** What each place may import from the repository, and which packages. */
@@ -29,6 +31,8 @@ const ALLOWED: Record<Ring, { rings: Ring[]; packages: RegExp }> = {
   'src/runtime': { rings: ['src/model', 'src/app', 'src/adapters', 'src/runtime', 'jobs'], packages: /./ },
   'src/cli': { rings: ['src/model', 'src/app', 'src/adapters', 'src/runtime', 'src/cli', 'jobs'], packages: /./ },
   jobs: { rings: ['jobs'], packages: /^(zod|bullmq)$/ },
+  // Its build config (vite.config.ts) reads node:url; the page imports the front-end packages only.
+  'src/ui': { rings: ['src/ui'], packages: /^(react|react-dom\/client|d3-force|vite|@vitejs\/plugin-react|node:url)$/ },
 };
 
 function ringOf(file: string): Ring | null {
@@ -41,7 +45,7 @@ function sources(dir: string): string[] {
   return readdirSync(dir, { withFileTypes: true }).flatMap((e) => {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) return sources(p);
-    return /\.(ts|mjs)$/.test(e.name) ? [p] : [];
+    return /\.(ts|tsx|mjs)$/.test(e.name) ? [p] : [];
   });
 }
 

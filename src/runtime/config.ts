@@ -63,6 +63,8 @@ const schema = z.object({
   ROLE: z.enum(['all', 'api', 'worker']).default('all'),
   DATA_DIR: z.string().default(path.join(repoRoot, 'data')),
   MODELS_DIR: z.string().default(path.join(repoRoot, 'models')),
+  /** The built analyst workspace served at /ui (`npm run build:ui`, run by `npm ci`). */
+  UI_DIR: z.string().default(path.join(repoRoot, 'dist', 'ui')),
   EMBED_MODEL: z.string().min(1).default('glove-sif-100d'),
   EMBED_BATCH_SIZE: z.coerce.number().int().min(1).max(4096).default(256),
   /** How long a worker's hold on a job lasts without renewal; a killed worker's jobs are retried after it. */

@@ -30,6 +30,7 @@ import { healthRoutes } from './routes/health.js';
 import { promptRoutes } from './routes/prompts.js';
 import { rateLimit, type RateLimiter } from './rate-limit.js';
 import { sampleRoutes } from './routes/samples.js';
+import { uiFiles } from './ui.js';
 
 export interface ApiDeps {
   config: Config;
@@ -91,6 +92,7 @@ export function createApp(deps: ApiDeps): Koa {
     }
   });
   app.use(errorsMiddleware(deps.logger, deps.isOutage));
+  if (s) app.use(uiFiles(deps.config.UI_DIR));
   app.use(authenticate(deps.config));
   app.use(rateLimit(deps.limiter));
   app.use(router.routes());

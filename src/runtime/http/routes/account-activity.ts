@@ -23,6 +23,9 @@ const HEATMAP_PROMPTS = 5000;
 const TEXT_PREVIEW = 300;
 
 const page = z.object(pageFields(500, 100)).strict();
+const similarQuery = z
+  .object({ limit: z.coerce.number({ invalid_type_error: 'limit must be a number' }).int().min(1, 'limit must be 1 to 100').max(100, 'limit must be 1 to 100').default(20) })
+  .strict();
 
 export function accountActivityRoutes(router: Router, deps: AccountActivityDeps): void {
   async function exists(accountId: string): Promise<void> {
@@ -62,8 +65,10 @@ export function accountActivityRoutes(router: Router, deps: AccountActivityDeps)
 
   /** Accounts whose prompts fall in the same clusters (overlap 1: the same spread over them). */
   router.get('/v1/accounts/:accountId/similar', requireScope('analyst'), async (ctx) => {
+    const q = similarQuery.safeParse(ctx.query);
+    assertValid(q);
     const id = ctx.params.accountId!;
     await exists(id);
-    ctx.body = { accounts: deps.clusters.similarAccounts(id, 20) };
+    ctx.body = { accounts: deps.clusters.similarAccounts(id, q.data!.limit) };
   });
 }
