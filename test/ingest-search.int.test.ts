@@ -28,6 +28,8 @@ describe('ingest -> search on the real model and Redis', () => {
     expect(body.hits[0]).toEqual({
       promptId: expect.stringMatching(/^dev-1-/),
       accountId: 'dev-1',
+      // The cluster of similar prompts it belongs to, for the analyst's drill-down.
+      clusterId: expect.stringMatching(/^cl_/),
       similarity: expect.any(Number),
       // Its word-match score (BM25): it shares "unit test", "sorting" and "Python" with the query.
       lexicalScore: expect.any(Number),

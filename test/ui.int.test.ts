@@ -29,7 +29,10 @@ const API_KEYS = JSON.stringify([
 const uiDir = await mkdtemp(path.join(tmpdir(), 'dr-ui-'));
 const SHOTS = path.resolve('test-results');
 // The page as src/ui holds it now, built before the service starts serving it.
-if (haveChromium) await build({ configFile: path.resolve('src/ui/vite.config.ts'), build: { outDir: uiDir, emptyOutDir: true }, logLevel: 'warn' });
+// Vitest sets NODE_ENV=test, which would bundle React's development build: build what ships.
+if (haveChromium) {
+  await build({ configFile: path.resolve('src/ui/vite.config.ts'), mode: 'production', define: { 'process.env.NODE_ENV': '"production"' }, build: { outDir: uiDir, emptyOutDir: true }, logLevel: 'warn' });
+}
 const HOSTILE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"> how long do I bake sourdough bread?';
 
 const { service } = await serviceUnderTest('ui', {
@@ -66,6 +69,7 @@ describe.skipIf(!haveChromium)('analyst workspace in Chromium', () => {
     // The workspace shows what the service has: wait until the campaign holds every member and every prompt is searchable.
     await vi.waitFor(async () => expect((await api('/v1/campaigns')).campaigns).toEqual([expect.objectContaining({ size: 30 })]), { timeout: 30_000, interval: 200 });
     campaignId = (await api('/v1/campaigns')).campaigns[0].clusterId;
+    await vi.waitFor(async () => expect((await api('/v1/events?limit=1000')).events).toContainEqual(expect.objectContaining({ type: 'campaign.tier_raised' })), { timeout: 30_000, interval: 200 });
     await vi.waitFor(async () => expect((await api('/v1/search?text=sourdough&mode=lexical&k=1')).hits).toHaveLength(1), { timeout: 30_000, interval: 200 });
 
     browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update'] });
@@ -88,7 +92,7 @@ describe.skipIf(!haveChromium)('analyst workspace in Chromium', () => {
     await page.getByRole('button', { name: 'Use key' }).click();
     await page.locator(`a[href="#/campaign/${campaignId}"]`).first().waitFor();
     expect(await page.evaluate(() => sessionStorage.getItem('distill-radar.key'))).toBe(KEYS.analyst);
-    await page.locator('text=account.tier_raised').first().waitFor();
+    await page.locator('.events li', { hasText: 'campaign.tier_raised' }).first().waitFor();
     await shot('overview');
   });
 

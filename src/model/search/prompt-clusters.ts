@@ -154,11 +154,12 @@ export class PromptClusters {
   /** Clusters largest first, filtered by size, area (most of its prompts) and words in the label. */
   list(q: { minSize: number; area?: string; q?: string; offset: number; limit: number }): { items: ClusterSummary[]; total: number } {
     const needle = q.q?.toLowerCase();
-    const all = [...this.clusters.values()]
+    const sized = [...this.clusters.values()]
       .filter((c) => c.size >= q.minSize && (!q.area || top(c.areas) === q.area))
-      .map((c) => this.summary(c))
-      .filter((s) => !needle || s.label.includes(needle))
       .sort((a, b) => b.size - a.size || (a.id < b.id ? -1 : 1));
+    // Labels cost a TF-IDF pass each: without words to match, only the page's clusters need one.
+    if (!needle) return { items: sized.slice(q.offset, q.offset + q.limit).map((c) => this.summary(c)), total: sized.length };
+    const all = sized.map((c) => this.summary(c)).filter((s) => s.label.includes(needle));
     return { items: all.slice(q.offset, q.offset + q.limit), total: all.length };
   }
 

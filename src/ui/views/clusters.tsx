@@ -72,6 +72,8 @@ export function ClustersView() {
   );
 }
 
+const LABELLED = 12;
+
 function ClusterMap({ points, colour }: { points: MapPoint[]; colour: 'area' | 'flagged' }) {
   const size = 640;
   const placed = useMemo(() => {
@@ -93,6 +95,15 @@ function ClusterMap({ points, colour }: { points: MapPoint[]; colour: 'area' | '
             </circle>
           </a>
         ))}
+        {/* The biggest clusters say what they are without a hover. */}
+        {[...placed]
+          .sort((a, b) => b.p.size - a.p.size)
+          .slice(0, LABELLED)
+          .map(({ p, x, y, r }) => (
+            <text key={p.id} x={x + r + 2} y={y + 4} className="map-label">
+              {p.label}
+            </text>
+          ))}
       </svg>
       <p className="legend">
         {colour === 'area'
