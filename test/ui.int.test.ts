@@ -31,7 +31,13 @@ const SHOTS = path.resolve('test-results');
 // The page as src/ui holds it now, built before the service starts serving it.
 // Vitest sets NODE_ENV=test, which would bundle React's development build: build what ships.
 if (haveChromium) {
-  await build({ configFile: path.resolve('src/ui/vite.config.ts'), mode: 'production', define: { 'process.env.NODE_ENV': '"production"' }, build: { outDir: uiDir, emptyOutDir: true }, logLevel: 'warn' });
+  const nodeEnv = process.env.NODE_ENV;
+  process.env.NODE_ENV = 'production';
+  try {
+    await build({ configFile: path.resolve('src/ui/vite.config.ts'), build: { outDir: uiDir, emptyOutDir: true }, logLevel: 'warn' });
+  } finally {
+    process.env.NODE_ENV = nodeEnv;
+  }
 }
 const HOSTILE = '<script>window.__pwned = 1</script><img src=x onerror="window.__pwned = 2"> how long do I bake sourdough bread?';
 
@@ -82,7 +88,12 @@ describe.skipIf(!haveChromium)('analyst workspace in Chromium', () => {
     await rm(uiDir, { recursive: true, force: true });
   });
 
-  const open = (hash: string) => page.goto(`${service().url}/ui/${hash}`);
+  /** Opens a view and waits until the app has rendered; a script error fails here, with its message. */
+  async function open(hash: string) {
+    await page.goto(`${service().url}/ui/${hash}`);
+    await page.locator('#root main').waitFor();
+    expect(pageErrors).toEqual([]);
+  }
   const shot = (name: string) => page.screenshot({ path: path.join(SHOTS, `ui-${name}.png`), fullPage: true });
 
   it('asks for the key once, keeps it for the session, and shows flagged campaigns and accounts', async () => {

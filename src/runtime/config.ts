@@ -116,6 +116,8 @@ const schema = z.object({
   API_KEYS: apiKeys.default('[]'),
   /** Whether /metrics needs a key (any configured key will do). */
   METRICS_AUTH: bool.default('false'),
+  /** Refuse to start unless Redis keeps what the API acknowledges (AOF with fsync, no eviction). */
+  REQUIRE_DURABLE_REDIS: bool.default('false'),
   /** Sustained requests per second per key; 0 turns rate limiting off. */
   RATE_LIMIT_RPS: z.coerce.number().min(0).default(50),
   /** Requests a key may send at once after being idle; unset means twice RATE_LIMIT_RPS. */

@@ -4,6 +4,7 @@ import type { Logger } from 'pino';
 import { IndexFollower } from '../adapters/hnsw/index-follower.js';
 import { readEvents } from '../adapters/redis/outbox.js';
 import { redisOutage } from '../adapters/redis/outage.js';
+import { checkDurability } from '../adapters/redis/durability.js';
 import { activeTaxonomy, storeTaxonomy } from '../adapters/redis/taxonomy-source.js';
 import type { Config } from './config.js';
 import { buildContainer } from './container.js';
@@ -32,6 +33,12 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
   const runsApi = config.ROLE !== 'worker';
   try {
     const redis = await c.redis();
+    const durability = await checkDurability(redis);
+    if (durability.problems.length && config.REQUIRE_DURABLE_REDIS) {
+      throw new Error(`REQUIRE_DURABLE_REDIS=true and Redis can lose acknowledged samples: ${durability.problems.join('; ')}`);
+    }
+    if (durability.problems.length) logger.warn({ problems: durability.problems }, 'Redis can lose samples the API acknowledged (202); see the README, Durability');
+    else logger.info({ settings: durability.settings, canLose: durability.window }, 'Redis persistence checked');
     const thread = await c.lifecycle.start('ingest thread', () => startIngestThread({ config, runWorkers: config.ROLE !== 'api' }), (t) => t.close());
     const embedder = thread.embedder;
     const model = { id: embedder.modelId, dimension: embedder.dimension };

@@ -9,17 +9,20 @@ import { freePort } from './service.js';
 
 /**
  * A redis-server of the test's own on a free port, for tests that stop Redis; the shared one on 6379
- * is never touched. No background persistence; `stop` saves on the way down (SHUTDOWN SAVE) and
- * `start` loads it again, like a production Redis restarted with its data.
+ * is never touched. By default no background persistence: `stop` saves on the way down (SHUTDOWN
+ * SAVE) and `start` loads it again, like a production Redis restarted with its data. With
+ * `appendfsync`, it keeps an append-only file synced that way, and `kill` crashes it (SIGKILL, no
+ * save): `start` then recovers from the file alone.
  */
-export async function startRedisServer() {
+export async function startRedisServer(opts: { appendfsync?: 'always' | 'everysec' } = {}) {
   const port = await freePort();
   const dir = await mkdtemp(path.join(tmpdir(), 'dr-redis-'));
   const url = `redis://127.0.0.1:${port}`;
   let proc: ChildProcess | undefined;
 
   async function start(): Promise<void> {
-    proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], { stdio: 'ignore' });
+    const persistence = opts.appendfsync ? ['--appendonly', 'yes', '--appendfsync', opts.appendfsync] : ['--appendonly', 'no'];
+    proc = spawn('redis-server', ['--port', String(port), '--bind', '127.0.0.1', '--save', '', ...persistence, '--maxmemory-policy', 'noeviction', '--dir', dir], { stdio: 'ignore' });
     await vi.waitFor(async () => {
       const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
       probe.on('error', () => undefined); // refused until the server listens; connect() reports it
@@ -41,17 +44,21 @@ export async function startRedisServer() {
     await exited;
   }
 
+  async function kill(): Promise<void> {
+    if (!proc || proc.exitCode !== null || proc.signalCode !== null) return;
+    const exited = once(proc, 'exit');
+    proc.kill('SIGKILL');
+    await exited;
+  }
+
   await start();
   return {
     url,
     start,
     stop,
+    kill,
     async destroy(): Promise<void> {
-      if (proc && proc.exitCode === null) {
-        const exited = once(proc, 'exit');
-        proc.kill('SIGKILL');
-        await exited;
-      }
+      await kill();
       await rm(dir, { recursive: true, force: true });
     },
   };
