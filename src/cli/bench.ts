@@ -1,7 +1,9 @@
 /**
  * npm run bench -- --prompts 20000 [--batch 500] [--concurrency 4] [--searches 1000] [--synthetic]
- * Measures, in one run over the same prompts: the embedder alone, hnswlib-node alone, and the whole
- * pipeline (HTTP in -> queue -> worker -> Redis -> index log -> searchable) in a child service process.
+ * Measures, in one run over the same prompts: the embedder alone, hnswlib-node alone (and its
+ * recall@10 against exact search), and the whole pipeline (HTTP in -> queue -> worker -> Redis ->
+ * index log -> searchable) in a child service process, with search latency while ingest runs and
+ * after, and the memory it takes: the service's RSS and what Redis grew by, separately.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -79,6 +81,8 @@ async function main(): Promise<void> {
   vectors.forEach((v, i) => raw.add(i + 1, v));
   const rawPerS = vectors.length / ((performance.now() - t) / 1000);
   log(`hnswlib-node alone: ${rawPerS.toFixed(0)} inserts/s`);
+  const recallAt10 = recall(raw, vectors, 200);
+  log(`hnsw recall@10 against exact search: ${recallAt10}`);
   vectors.length = 0;
 
   const port = await freePort();
@@ -90,6 +94,8 @@ async function main(): Promise<void> {
     stdio: ['ignore', 'inherit', 'inherit'],
   });
   const redis = new Redis(config.REDIS_URL);
+  const redisUsed = async () => Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1] ?? NaN);
+  const redisBefore = await redisUsed();
   try {
     while (!(await fetch(`${url}/ready`).then((r) => r.ok, () => false))) await new Promise((r) => setTimeout(r, 200));
     const indexSize = async () => ((await (await fetch(`${url}/ready`)).json()) as { indexSize: number }).indexSize;
@@ -105,6 +111,12 @@ async function main(): Promise<void> {
     t = performance.now();
     let next = 0;
     let accepted = 0;
+    // One analyst searching while the prompts arrive: latency under ingest.
+    let ingesting = true;
+    const duringIngest: number[] = [];
+    const searcher = (async () => {
+      for (let i = 0; ingesting; i++) duringIngest.push(await timedSearch(url, texts[(i * 7919) % texts.length]!));
+    })();
     await Promise.all(
       Array.from({ length: Number(args.concurrency) }, async () => {
         while (next < bodies.length) {
@@ -125,6 +137,9 @@ async function main(): Promise<void> {
       await new Promise((r) => setTimeout(r, 100));
     }
     const e2eS = (performance.now() - t) / 1000;
+    ingesting = false;
+    await searcher;
+    duringIngest.sort((a, b) => a - b);
     const e2ePerS = texts.length / e2eS;
     log(`end to end: ${e2ePerS.toFixed(0)} prompts/s (all accepted in ${postedS.toFixed(1)} s, searchable after ${e2eS.toFixed(1)} s)`);
 
@@ -135,16 +150,12 @@ async function main(): Promise<void> {
 
     const latencies: number[] = [];
     const searches = Number(args.searches);
-    for (let i = 0; i < searches; i++) {
-      const q = encodeURIComponent(texts[(i * 7919) % texts.length]!.slice(0, 500));
-      const s = performance.now();
-      const res = await fetch(`${url}/v1/search?text=${q}&k=10`);
-      await res.arrayBuffer();
-      latencies.push(performance.now() - s);
-    }
+    for (let i = 0; i < searches; i++) latencies.push(await timedSearch(url, texts[(i * 7919) % texts.length]!));
     latencies.sort((a, b) => a - b);
     const metrics = await (await fetch(`${url}/metrics`)).text();
     const rss = Number(/dr_process_resident_memory_bytes (\d+)/.exec(metrics)?.[1] ?? NaN);
+    const redisGrew = (await redisUsed()) - redisBefore;
+    const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
     const result = {
       prompts: texts.length,
       accepted,
@@ -155,8 +166,14 @@ async function main(): Promise<void> {
       all_scored_after_s: Number(scoredS.toFixed(2)),
       search_p50_ms: Number(percentile(latencies, 0.5).toFixed(2)),
       search_p99_ms: Number(percentile(latencies, 0.99).toFixed(2)),
+      searches_during_ingest: duringIngest.length,
+      search_during_ingest_p50_ms: Number(percentile(duringIngest, 0.5).toFixed(2)),
+      search_during_ingest_p99_ms: Number(percentile(duringIngest, 0.99).toFixed(2)),
+      hnsw_recall_at_10: recallAt10,
       index_size: await indexSize(),
-      rss_mb: Math.round(rss / 2 ** 20),
+      rss_mb: mb(rss),
+      redis_used_memory_mb: mb(redisGrew),
+      mb_per_million_prompts: Math.round((mb(rss) + mb(redisGrew)) * (1e6 / texts.length)),
       model: embedder.modelId,
       hnsw: { m: config.HNSW_M, ef_construction: config.HNSW_EF_CONSTRUCTION, ef_search: config.HNSW_EF_SEARCH },
     };
@@ -168,6 +185,45 @@ async function main(): Promise<void> {
     redis.disconnect();
     await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+async function timedSearch(url: string, text: string): Promise<number> {
+  const s = performance.now();
+  const res = await fetch(`${url}/v1/search?text=${encodeURIComponent(text.slice(0, 500))}&k=10`);
+  await res.arrayBuffer();
+  return performance.now() - s;
+}
+
+/**
+ * Share of the exact 10 nearest neighbours (brute force) that the HNSW search returns, over
+ * `queries` of the vectors. A hit as close as the exact 10th counts (templated prompts embed
+ * identically, and any of the tied ones is a right answer).
+ */
+function recall(index: HnswVectorIndex, vectors: readonly Float32Array[], queries: number): number {
+  const dot = (a: Float32Array, b: Float32Array) => {
+    let s = 0;
+    for (let d = 0; d < a.length; d++) s += a[d]! * b[d]!;
+    return s;
+  };
+  let found = 0;
+  let asked = 0;
+  for (let q = 0; q < Math.min(queries, vectors.length); q++) {
+    const query = vectors[(q * 7919) % vectors.length]!;
+    // The exact 10 best similarities, kept sorted (a full sort per query is too slow at 1M).
+    const best: number[] = [];
+    for (const v of vectors) {
+      const x = dot(v, query);
+      if (best.length < 10 || x > best[best.length - 1]!) {
+        best.splice(best.findIndex((b) => x > b) >>> 0, 0, x);
+        if (best.length > 10) best.pop();
+      }
+    }
+    const kth = best[best.length - 1]!;
+    const hits = index.search(query, 10);
+    found += hits.filter((h) => dot(vectors[h.label - 1]!, query) >= kth - 1e-5).length;
+    asked += Math.min(10, vectors.length);
+  }
+  return Number((found / asked).toFixed(4));
 }
 
 main().catch((err: Error) => {
