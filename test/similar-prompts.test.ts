@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { SimilarPrompts } from '../src/model/search/similar-prompts.js';
 import { HnswVectorIndex } from '../src/adapters/hnsw/hnsw-index.js';
-import { MiniSearchIndex } from '../src/adapters/lexical/minisearch-index.js';
+import { Bm25Index } from '../src/adapters/lexical/bm25-index.js';
 
 const params = { m: 16, efConstruction: 100, efSearch: 64 };
 const unit = (dim: number, hot: number) => {
@@ -38,7 +38,7 @@ describe('hybrid text search', () => {
   ] as const;
   // Vectors that say little (one shared direction): the word index has to find the linked lists.
   const build = () => {
-    const prompts = new SimilarPrompts(HnswVectorIndex.create(16, params), undefined, MiniSearchIndex.create());
+    const prompts = new SimilarPrompts(HnswVectorIndex.create(16, params), undefined, Bm25Index.create());
     texts.forEach(([accountId, text], i) => prompts.add({ label: i + 1, promptId: `p${i + 1}`, accountId, vector: unit(16, i % 2), text }));
     return prompts;
   };
@@ -60,9 +60,9 @@ describe('hybrid text search', () => {
     const prompts = build();
     prompts.remove(1);
     expect(prompts.searchText('reverse a linked list', unit(16, 5), { k: 5 }, 'lexical').map((h) => h.promptId)).not.toContain('p1');
-    const lexical = MiniSearchIndex.create();
+    const lexical = Bm25Index.create();
     lexical.add(7, 'reverse a linked list');
-    const restored = MiniSearchIndex.load(lexical.toJSON());
+    const restored = Bm25Index.load(lexical.toJSON());
     expect(restored.search('linked list', 3)).toEqual([expect.objectContaining({ label: 7 })]);
   });
 });
@@ -70,7 +70,7 @@ describe('hybrid text search', () => {
 describe('filtered search', () => {
   const day = 86_400_000;
   const build = () => {
-    const prompts = new SimilarPrompts(HnswVectorIndex.create(16, params), undefined, MiniSearchIndex.create());
+    const prompts = new SimilarPrompts(HnswVectorIndex.create(16, params), undefined, Bm25Index.create());
     for (let i = 0; i < 300; i++) {
       const [accountId, area] = i % 3 === 0 ? ['fleet-a', 'swe'] : i % 3 === 1 ? ['fleet-b', 'math'] : ['user', 'swe'];
       prompts.add({ label: i + 1, promptId: `p-${i}`, accountId, vector: unit(16, i % 16), ts: i * day, area, text: `task ${i} about linked lists` });

@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import { readdir } from 'node:fs/promises';
 import path from 'node:path';
 import { HnswVectorIndex } from '../adapters/hnsw/hnsw-index.js';
-import { MiniSearchIndex } from '../adapters/lexical/minisearch-index.js';
+import { Bm25Index } from '../adapters/lexical/bm25-index.js';
 import { SEARCH_MODES, SimilarPrompts, type SearchMode } from '../model/search/similar-prompts.js';
 import { parseArgs } from './args.js';
 import { readPools, readScenario } from './eval/pools.js';
@@ -58,7 +58,7 @@ log(`${corpus.length} prompts (${curriculum.length} curriculum) from ${pools.siz
 
 const { embedder } = await loadScoring(args);
 const vectors = await embedder.embed(corpus.map((r) => r.text));
-const prompts = new SimilarPrompts(HnswVectorIndex.create(embedder.dimension, { m: 16, efConstruction: 100, efSearch: 64 }), undefined, MiniSearchIndex.create());
+const prompts = new SimilarPrompts(HnswVectorIndex.create(embedder.dimension, { m: 16, efConstruction: 100, efSearch: 64 }), undefined, Bm25Index.create());
 corpus.forEach((r, i) => prompts.add({ label: i, promptId: String(i), accountId: 'corpus', vector: vectors[i]!, text: r.text }));
 const labelOf = new Map(corpus.map((r, i) => [r.text, i]));
 const queryVectors = await embedder.embed(queries.map((q) => q.text));

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { SimilarPrompts } from '../../model/search/similar-prompts.js';
 import { HnswVectorIndex, type HnswParams } from './hnsw-index.js';
 import { readSnapshot, writeSnapshot } from './index-snapshot.js';
-import { MiniSearchIndex } from '../lexical/minisearch-index.js';
+import { Bm25Index } from '../lexical/bm25-index.js';
 import { PromptClusters } from '../../model/search/prompt-clusters.js';
 import { VECTOR_LOG, type RedisKeys } from '../redis/schema.js';
 
@@ -44,7 +44,7 @@ export class IndexFollower {
   private constructor(
     private readonly opts: IndexFollowerOptions,
     prompts: SimilarPrompts,
-    private readonly lexical: MiniSearchIndex,
+    private readonly lexical: Bm25Index,
     readonly clusters: PromptClusters,
     lastLogId: string,
   ) {
@@ -60,11 +60,11 @@ export class IndexFollower {
     const snap = await readSnapshot(opts.dataDir, { model: opts.model.id, dimension: opts.model.dimension }, opts.hnsw);
     if (snap) {
       opts.logger.info({ size: snap.state.size, lastLogId: snap.state.lastLogId }, 'index snapshot loaded');
-      const lexical = snap.lexical ? MiniSearchIndex.load(snap.lexical) : MiniSearchIndex.create();
+      const lexical = snap.lexical ? Bm25Index.load(snap.lexical) : Bm25Index.create();
       const clusters = new PromptClusters(opts.clusterSimilarity, snap.clusters ?? undefined);
       return new IndexFollower(opts, new SimilarPrompts(snap.index, snap.catalog, lexical), lexical, clusters, snap.state.lastLogId);
     }
-    const lexical = MiniSearchIndex.create();
+    const lexical = Bm25Index.create();
     const index = HnswVectorIndex.create(opts.model.dimension, opts.hnsw);
     return new IndexFollower(opts, new SimilarPrompts(index, undefined, lexical), lexical, new PromptClusters(opts.clusterSimilarity), '0');
   }
