@@ -5,7 +5,10 @@ import type { LexicalIndex } from '../../model/ports/lexical-index.js';
  * prompt matches, yet a query containing them would touch nearly every document.
  */
 const STOP_WORDS = new Set('a an and are as at be but by for if in into is it no not of on or such that the their then there these they this to was will with'.split(' '));
-/** Query words used at most: a pasted essay is matched by its first distinct words, in bounded time. */
+/**
+ * Query words used at most: a pasted essay is matched by its rarest words (those that weigh most in
+ * BM25), so a long query costs bounded time.
+ */
 const MAX_QUERY_TERMS = 32;
 /** BM25's usual constants. */
 const K1 = 1.2;
@@ -113,7 +116,11 @@ export class Bm25Index implements LexicalIndex {
   }
 
   search(text: string, k: number, filter?: (label: number) => boolean): { label: number; score: number }[] {
-    const query = [...new Set(terms(text))].slice(0, MAX_QUERY_TERMS);
+    const df = (t: string) => this.postings.get(t)?.n ?? 0;
+    const query = [...new Set(terms(text))]
+      .filter((t) => df(t) > 0)
+      .sort((a, b) => df(a) - df(b))
+      .slice(0, MAX_QUERY_TERMS);
     if (!this.docs || !query.length) return [];
     const avgLen = this.totalLen / this.docs;
     const touched: number[] = [];
