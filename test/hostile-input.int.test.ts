@@ -157,7 +157,8 @@ async function send(c: Case): Promise<Response> {
 /** Keys other than the queues' own bookkeeping and the periodic score and campaign sweeps'. */
 async function dataKeys(): Promise<string[]> {
   const keys = await env.redis.keys(`${env.prefix}:*`);
-  const bookkeeping = new RegExp(`^${env.prefix}:((score|campaigns):.*|[a-z]+:(meta|stalled-check))$`);
+  // Queue schedulers and the index replicas' log positions exist before any sample does.
+  const bookkeeping = new RegExp(`^${env.prefix}:((score|campaigns):.*|[a-z]+:(meta|stalled-check)|log:vectors:followers)$`);
   return keys.filter((k) => !bookkeeping.test(k)).sort();
 }
 

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { hostname } from 'node:os';
 import path from 'node:path';
 import type { Logger } from 'pino';
 import { IndexFollower } from '../adapters/hnsw/index-follower.js';
@@ -59,6 +60,8 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
             redis,
             keys: c.keys,
             dataDir: path.join(config.DATA_DIR, 'index', config.KEY_PREFIX),
+            // One name per machine and data dir: a restarted replica is the same follower.
+            followerId: `${hostname()}:${path.resolve(config.DATA_DIR)}`,
             model,
             hnsw: { m: config.HNSW_M, efConstruction: config.HNSW_EF_CONSTRUCTION, efSearch: config.HNSW_EF_SEARCH },
             snapshotIntervalMs: config.SNAPSHOT_INTERVAL_S * 1000,

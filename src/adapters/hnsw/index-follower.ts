@@ -4,6 +4,7 @@ import { SimilarPrompts } from '../../model/search/similar-prompts.js';
 import { HnswVectorIndex, type HnswParams } from './hnsw-index.js';
 import { readSnapshot, writeSnapshot } from './index-snapshot.js';
 import { Bm25Index } from '../lexical/bm25-index.js';
+import { runScript } from '../redis/schema.js';
 import { PromptClusters } from '../../model/search/prompt-clusters.js';
 import { VECTOR_LOG, type RedisKeys } from '../redis/schema.js';
 
@@ -18,6 +19,11 @@ export interface IndexFollowerOptions {
   /** Cosine similarity at which a new prompt joins its nearest prompt's cluster (CLUSTER_SIMILARITY). */
   clusterSimilarity: number;
   onApplied?: (count: number) => void;
+  /**
+   * This follower's name among the search replicas sharing the log (stable across its restarts):
+   * the log is trimmed behind the slowest of them.
+   */
+  followerId: string;
 }
 
 const READ_COUNT = 2000;
@@ -29,6 +35,12 @@ const APPLY_SLICE = 50;
 /** Nearest prompts asked when placing a new one in a cluster: the first clustered one decides. */
 const CLUSTER_NEIGHBOURS = 3;
 const BLOCK_MS = 500;
+/**
+ * A replica not heard from for this long (it snapshots every SNAPSHOT_INTERVAL_S while it runs)
+ * stops holding the log back; when it comes back it finds the log trimmed past its snapshot and
+ * refuses to serve a partial index.
+ */
+const FOLLOWER_TTL_MS = 7 * 24 * 3600 * 1000;
 
 /**
  * Owns the in-memory index. Workers never touch it: they append to the index log in Redis, and this
@@ -76,6 +88,9 @@ export class IndexFollower {
 
   /** Applies everything logged so far, then keeps following in the background. */
   async start(): Promise<void> {
+    await this.checkNoGap();
+    // Hold the log at this snapshot's position before anyone trims it again.
+    await this.trimBehindSlowest();
     this.running = true;
     while ((await this.applyOnce(0)) > 0);
     this.opts.logger.info({ size: this.prompts.size }, 'index caught up with the log');
@@ -110,8 +125,33 @@ export class IndexFollower {
       this.clusters.snapshot(),
     );
     this.snapshotLogId = lastLogId;
-    await this.opts.redis.xtrim(this.opts.keys.vectorLog, 'MINID', lastLogId);
+    await this.trimBehindSlowest();
     this.opts.logger.info({ size: this.prompts.size, lastLogId }, 'index snapshot written');
+  }
+
+  /** Records this follower's snapshot position and trims the log behind the slowest replica. */
+  private async trimBehindSlowest(): Promise<void> {
+    const k = this.opts.keys;
+    await runScript(this.opts.redis, 'trimLog', [k.indexFollowers, k.vectorLog], [this.opts.followerId, this.snapshotLogId, Date.now(), FOLLOWER_TTL_MS]);
+  }
+
+  /**
+   * Refuses to follow a log trimmed past this index's position (another replica trimmed it while
+   * this one was away longer than FOLLOWER_TTL_MS): replaying it would serve an index with holes.
+   */
+  private async checkNoGap(): Promise<void> {
+    const info = (await this.opts.redis.call('XINFO', 'STREAM', this.opts.keys.vectorLog).catch(() => null)) as unknown[] | null;
+    if (!info) return; // no log yet
+    const field = (name: string) => info[info.indexOf(name) + 1];
+    const length = Number(field('length'));
+    if (!(Number(field('entries-added')) > length)) return; // never trimmed
+    // A follower's own trims keep the entry at its position, so the log starts at or before it.
+    const first = length > 0 ? String((field('first-entry') as [unknown])[0]) : String(field('last-generated-id'));
+    if (olderId(this.lastLogId, first)) {
+      throw new Error(
+        `the index log was trimmed up to ${first}, past this index's position ${this.lastLogId} (${this.opts.dataDir}): this replica is new or was away too long; copy a current snapshot from another replica into its data dir`,
+      );
+    }
   }
 
   private async follow(): Promise<void> {
@@ -181,4 +221,11 @@ function fieldMap(fields: Buffer[]): Map<string, Buffer> {
   const m = new Map<string, Buffer>();
   for (let i = 0; i + 1 < fields.length; i += 2) m.set(fields[i]!.toString(), fields[i + 1]!);
   return m;
+}
+
+/** Whether stream id a ("ms-seq") comes before b. */
+function olderId(a: string, b: string): boolean {
+  const [am = 0, as = 0] = a.split('-').map(Number);
+  const [bm = 0, bs = 0] = b.split('-').map(Number);
+  return am !== bm ? am < bm : as < bs;
 }

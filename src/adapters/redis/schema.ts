@@ -30,6 +30,8 @@ export function redisKeys(prefix: string) {
     accountPrompts: (accountId: string) => `${acct(accountId)}:prompts`,
     labelSeq: `${prefix}:seq:label`,
     vectorLog: `${prefix}:log:vectors`,
+    /** Index followers (search replicas) and how far each has snapshotted the log: `lastLogId heardAtMs`. */
+    indexFollowers: `${prefix}:log:vectors:followers`,
     /** `model`, `dim`: the embedding model the stored vectors come from. */
     meta: `${prefix}:meta`,
     dirty: `${prefix}:dirty`,
@@ -158,7 +160,7 @@ export const classificationFields = {
 };
 
 /** The scripts in ./lua; each is called with its KEYS counted first (`numkeys`, as EVAL takes them). */
-export const SCRIPTS = ['store', 'claim', 'markEnqueued', 'commitFold', 'rebuild', 'dropPrompts', 'takeToken'] as const;
+export const SCRIPTS = ['store', 'claim', 'markEnqueued', 'commitFold', 'rebuild', 'dropPrompts', 'takeToken', 'trimLog'] as const;
 export type ScriptName = (typeof SCRIPTS)[number];
 
 const LUA_DIR = new URL('./lua/', import.meta.url);
