@@ -8,6 +8,7 @@
  * (the words frequent in the cluster and rare across clusters).
  */
 import { DAY_MS } from '../time.js';
+import { Column } from './label-columns.js';
 
 export interface ClusterPrompt {
   label: number;
@@ -67,7 +68,9 @@ function words(text: string): string[] {
 
 export class PromptClusters {
   private readonly clusters = new Map<string, Cluster>();
-  private readonly clusterOf = new Map<number, string>();
+  /** Each placed prompt's cluster, by label, as the number in its id (`cl_<base36>`); -1: none. */
+  private readonly clusterOf = new Column(new Int32Array(1024), -1);
+  private placedCount = 0;
   /** Word counts over all clusters: the "rare across clusters" half of the label weight. */
   private readonly totals = new Map<string, number>();
   /** Prompts placed per account, over all clusters. */
@@ -80,7 +83,7 @@ export class PromptClusters {
   ) {
     if (!snapshot) return;
     this.next = snapshot.next;
-    for (const [label, id] of snapshot.clusterOf) this.clusterOf.set(label, id);
+    for (const [label, id] of snapshot.clusterOf) this.place(label, id);
     for (const c of snapshot.clusters) {
       const cluster: Cluster = { ...c, accounts: new Map(c.accounts), areas: new Map(c.areas), days: new Map(c.days), words: new Map(c.words) };
       this.clusters.set(c.id, cluster);
@@ -95,13 +98,13 @@ export class PromptClusters {
 
   /** Puts a prompt in the cluster of its nearest neighbour (best first), or in a new one. */
   assign(p: ClusterPrompt, neighbours: readonly { label: number; similarity: number }[]): string {
-    const near = neighbours.find((n) => n.label !== p.label && n.similarity >= this.similarity && this.clusterOf.has(n.label));
-    let c = near ? this.clusters.get(this.clusterOf.get(near.label)!) : undefined;
+    const near = neighbours.find((n) => n.label !== p.label && n.similarity >= this.similarity && this.clusterOf.get(n.label) >= 0);
+    let c = near ? this.clusters.get(this.clusterIdOf(near.label)!) : undefined;
     if (!c) {
       c = { id: `cl_${(this.next++).toString(36)}`, size: 0, firstTs: p.ts, lastTs: p.ts, accounts: new Map(), areas: new Map(), days: new Map(), words: new Map(), examples: [] };
       this.clusters.set(c.id, c);
     }
-    this.clusterOf.set(p.label, c.id);
+    this.place(p.label, c.id);
     c.size++;
     c.firstTs = Math.min(c.firstTs, p.ts);
     c.lastTs = Math.max(c.lastTs, p.ts);
@@ -126,9 +129,10 @@ export class PromptClusters {
 
   /** A prompt left the index: the cluster shrinks (its summaries keep what they counted). */
   remove(label: number): void {
-    const id = this.clusterOf.get(label);
+    const id = this.clusterIdOf(label);
     if (id === undefined) return;
-    this.clusterOf.delete(label);
+    this.clusterOf.clear(label);
+    this.placedCount--;
     const c = this.clusters.get(id)!;
     c.size--;
     c.examples = c.examples.filter(([l]) => l !== label);
@@ -136,7 +140,13 @@ export class PromptClusters {
   }
 
   clusterIdOf(label: number): string | undefined {
-    return this.clusterOf.get(label);
+    const n = this.clusterOf.get(label);
+    return n < 0 ? undefined : `cl_${n.toString(36)}`;
+  }
+
+  private place(label: number, id: string): void {
+    if (this.clusterOf.get(label) < 0) this.placedCount++;
+    this.clusterOf.set(label, parseInt(id.slice(3), 36));
   }
 
   /** The cluster's label: its LABEL_WORDS words by class-based TF-IDF. */
@@ -176,7 +186,7 @@ export class PromptClusters {
 
   /** Prompts placed so far, less those removed: a cached map is stale once this moves. */
   get placed(): number {
-    return this.clusterOf.size;
+    return this.placedCount;
   }
 
   /** The biggest clusters of at least `minSize`, each with the labels of its example prompts. */
@@ -223,9 +233,18 @@ export class PromptClusters {
   snapshot(): ClustersSnapshot {
     return {
       next: this.next,
-      clusterOf: [...this.clusterOf],
+      clusterOf: this.placedLabels(),
       clusters: [...this.clusters.values()].map((c) => ({ ...c, accounts: [...c.accounts], areas: [...c.areas], days: [...c.days], words: [...c.words] })),
     };
+  }
+
+  private placedLabels(): [number, string][] {
+    const out: [number, string][] = [];
+    for (let label = 0; label < this.clusterOf.length; label++) {
+      const id = this.clusterIdOf(label);
+      if (id !== undefined) out.push([label, id]);
+    }
+    return out;
   }
 
   private summary(c: Cluster): ClusterSummary {

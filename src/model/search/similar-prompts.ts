@@ -1,5 +1,6 @@
 import type { LexicalIndex } from '../ports/lexical-index.js';
 import type { VectorIndex } from '../ports/vector-index.js';
+import { Column, LabelGroups } from './label-columns.js';
 import { fuseRanks } from './rank-fusion.js';
 
 /** Accounts up to this many prompts are searched exactly rather than through the graph. */
@@ -60,14 +61,15 @@ export interface CatalogSnapshot {
  * without a store round trip, and account filters run inside the graph walk.
  */
 export class SimilarPrompts {
-  private readonly promptIds = new Map<number, string>();
-  private readonly labels = new Map<string, number>();
-  private readonly accountOf = new Map<number, number>();
+  /** promptId by label (a holey array: labels are dense). */
+  private readonly promptIds: (string | undefined)[] = [];
+  private readonly accountOf = new Column(new Int32Array(1024), -1);
   private readonly accounts: string[] = [];
   private readonly accountIndex = new Map<string, number>();
-  private readonly labelsOf = new Map<number, Set<number>>();
-  private readonly tsOf = new Map<number, number>();
-  private readonly areaOf = new Map<number, number>();
+  private readonly labelsOf = new LabelGroups();
+  /** When each prompt was sent (NaN: unknown) and its area (index + 1; 0: unknown), for filters. */
+  private readonly tsOf = new Column(new Float64Array(1024), NaN);
+  private readonly areaOf = new Column(new Uint8Array(1024), 0);
   private readonly areas: string[] = [];
 
   constructor(
@@ -80,8 +82,7 @@ export class SimilarPrompts {
     for (const name of snapshot.accounts) this.internAccount(name);
     this.areas.push(...(snapshot.areas ?? []));
     for (const [label, promptId, account, ts, area] of snapshot.entries) {
-      this.promptIds.set(label, promptId);
-      this.labels.set(promptId, label);
+      this.promptIds[label] = promptId;
       this.setAccount(label, account);
       if (ts !== undefined && area !== undefined) this.setMeta(label, ts, area);
     }
@@ -91,16 +92,10 @@ export class SimilarPrompts {
     return this.index.size;
   }
 
-  /** A prompt's label in the index, if it is indexed. */
-  labelOf(promptId: string): number | undefined {
-    return this.labels.get(promptId);
-  }
-
   add(entry: IndexEntry & { text?: string }): void {
     this.index.add(entry.label, entry.vector);
     if (entry.text !== undefined) this.lexical?.add(entry.label, entry.text);
-    this.promptIds.set(entry.label, entry.promptId);
-    this.labels.set(entry.promptId, entry.label);
+    this.promptIds[entry.label] = entry.promptId;
     this.setAccount(entry.label, this.internAccount(entry.accountId));
     if (entry.ts !== undefined && entry.area !== undefined) this.setMeta(entry.label, entry.ts, this.internArea(entry.area));
   }
@@ -112,28 +107,26 @@ export class SimilarPrompts {
   remove(label: number): void {
     this.index.remove(label);
     this.lexical?.remove(label);
-    const promptId = this.promptIds.get(label);
-    if (promptId !== undefined) this.labels.delete(promptId);
-    this.promptIds.delete(label);
+    delete this.promptIds[label];
     const account = this.accountOf.get(label);
-    if (account !== undefined) this.labelsOf.get(account)?.delete(label);
-    this.accountOf.delete(label);
-    this.tsOf.delete(label);
-    this.areaOf.delete(label);
+    if (account >= 0) this.labelsOf.remove(account, label);
+    this.accountOf.clear(label);
+    this.tsOf.clear(label);
+    this.areaOf.clear(label);
   }
 
   search(vector: Float32Array, query: SimilarQuery): SimilarHit[] {
     const filter = this.filterOf(query);
     if (filter === 'nothing') return [];
     if (query.accountId !== undefined) {
-      const labels = this.labelsOf.get(this.accountIndex.get(query.accountId)!) ?? new Set<number>();
-      if (labels.size <= EXACT_ACCOUNT_SEARCH) return this.exact(vector, labels, query.k, query.accountId, filter);
+      const labels = this.labelsOf.of(this.accountIndex.get(query.accountId)!);
+      if (labels.length <= EXACT_ACCOUNT_SEARCH) return this.exact(vector, labels, query.k, query.accountId, filter);
     }
     const hits: SimilarHit[] = [];
     for (const n of this.index.search(vector, query.k, filter)) {
-      const promptId = this.promptIds.get(n.label);
+      const promptId = this.promptIds[n.label];
       const account = this.accountOf.get(n.label);
-      if (promptId === undefined || account === undefined) continue;
+      if (promptId === undefined || account < 0) continue;
       hits.push({ label: n.label, promptId, accountId: this.accounts[account] ?? '', similarity: n.similarity });
     }
     return hits;
@@ -154,9 +147,9 @@ export class SimilarPrompts {
     const similarity = new Map(byVector.map((h) => [h.label, h.similarity]));
     const ranked = fuseRanks([byVector.map((h) => h.label), byWords.map((h) => h.label)]).slice(0, query.k);
     return ranked.flatMap(({ label }) => {
-      const promptId = this.promptIds.get(label);
+      const promptId = this.promptIds[label];
       const account = this.accountOf.get(label);
-      if (promptId === undefined || account === undefined) return [];
+      if (promptId === undefined || account < 0) return [];
       return [{ label, promptId, accountId: this.accounts[account] ?? '', similarity: similarity.get(label) ?? this.cosine(vector, label), lexicalScore: lexicalScore.get(label) ?? null }];
     });
   }
@@ -179,18 +172,18 @@ export class SimilarPrompts {
     if (query.accountIds !== undefined) {
       const among = new Set(query.accountIds.flatMap((a) => this.accountIndex.get(a) ?? []));
       if (!among.size) return 'nothing';
-      tests.push((label) => among.has(this.accountOf.get(label)!));
+      tests.push((label) => among.has(this.accountOf.get(label)));
     }
     if (query.area !== undefined) {
       const area = this.areas.indexOf(query.area);
       if (area < 0) return 'nothing';
-      tests.push((label) => this.areaOf.get(label) === area);
+      tests.push((label) => this.areaOf.get(label) === area + 1);
     }
     const { from, to } = query;
     if (from !== undefined || to !== undefined) {
       tests.push((label) => {
         const ts = this.tsOf.get(label);
-        return ts !== undefined && (from === undefined || ts >= from) && (to === undefined || ts < to);
+        return !Number.isNaN(ts) && (from === undefined || ts >= from) && (to === undefined || ts < to);
       });
     }
     if (tests.length === 0) return undefined;
@@ -211,10 +204,10 @@ export class SimilarPrompts {
    * only in numbers embed the same), and a filtered walk then misses an account's own prompts. Within
    * one account a scan of its vectors is exact and cheap.
    */
-  private exact(vector: Float32Array, labels: Set<number>, k: number, accountId: string, filter: ((label: number) => boolean) | undefined): SimilarHit[] {
+  private exact(vector: Float32Array, labels: readonly number[], k: number, accountId: string, filter: ((label: number) => boolean) | undefined): SimilarHit[] {
     const hits: SimilarHit[] = [];
     for (const label of labels) {
-      const promptId = this.promptIds.get(label);
+      const promptId = this.promptIds[label];
       if (promptId === undefined || !this.index.has(label) || (filter && !filter(label))) continue;
       hits.push({ label, promptId, accountId, similarity: this.cosine(vector, label) });
     }
@@ -223,23 +216,22 @@ export class SimilarPrompts {
 
   private setAccount(label: number, account: number): void {
     this.accountOf.set(label, account);
-    let labels = this.labelsOf.get(account);
-    if (!labels) this.labelsOf.set(account, (labels = new Set()));
-    labels.add(label);
+    this.labelsOf.add(account, label);
   }
 
   private setMeta(label: number, ts: number, area: number): void {
     this.tsOf.set(label, ts);
-    this.areaOf.set(label, area);
+    this.areaOf.set(label, area + 1);
   }
 
   snapshot(): CatalogSnapshot {
     const entries: CatalogSnapshot['entries'] = [];
-    for (const [label, promptId] of this.promptIds) {
+    this.promptIds.forEach((promptId, label) => {
+      if (promptId === undefined) return;
       const [ts, area] = [this.tsOf.get(label), this.areaOf.get(label)];
-      const account = this.accountOf.get(label) ?? 0;
-      entries.push(ts === undefined || area === undefined ? [label, promptId, account] : [label, promptId, account, ts, area]);
-    }
+      const account = Math.max(0, this.accountOf.get(label));
+      entries.push(Number.isNaN(ts) || area === 0 ? [label, promptId, account] : [label, promptId, account, ts, area - 1]);
+    });
     return { accounts: [...this.accounts], areas: [...this.areas], entries };
   }
 

@@ -76,7 +76,7 @@ export function createApp(deps: ApiDeps): Koa {
     sampleRoutes(router, { config: deps.config, logger: deps.logger, metrics: deps.metrics, store: s.store, queues: s.queues });
     promptRoutes(router, { config: deps.config, embedder: s.embedder, index: s.index, store: s.store, campaigns: s.campaigns });
     accountRoutes(router, { accounts: s.accounts, campaigns: s.campaigns, verdicts: s.verdicts, clusters: s.index.clusters, calibration: s.calibration, actionRules: s.actionRules, events: s.events });
-    accountActivityRoutes(router, { accounts: s.accounts, store: s.store, clusters: s.index.clusters, index: s.index.prompts });
+    accountActivityRoutes(router, { accounts: s.accounts, store: s.store, clusters: s.index.clusters });
     clusterRoutes(router, { clusters: s.index.clusters, vectorOf: (l) => s.index.prompts.vectorOf(l), projector: umapProjector, store: s.store, accounts: s.accounts });
     verdictRoutes(router, { config: deps.config, verdicts: s.verdicts, accounts: s.accounts, campaigns: s.campaigns });
     adminRoutes(router, { config: deps.config, logger: deps.logger, queues: s.queues, taxonomy: s.taxonomy, accounts: s.accounts });

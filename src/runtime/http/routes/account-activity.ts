@@ -4,7 +4,6 @@ import type { RedisAccountStore } from '../../../adapters/redis/redis-account-st
 import type { RedisPromptStore } from '../../../adapters/redis/redis-prompt-store.js';
 import { NotFoundError } from '../../../app/errors.js';
 import type { PromptClusters } from '../../../model/search/prompt-clusters.js';
-import type { SimilarPrompts } from '../../../model/search/similar-prompts.js';
 import { requireScope } from '../auth.js';
 import { assertValid } from '../body.js';
 import { decodeCursor, nextCursor, pageFields } from '../cursor.js';
@@ -14,8 +13,6 @@ export interface AccountActivityDeps {
   accounts: Pick<RedisAccountStore, 'accounts' | 'recentPromptIds'>;
   store: Pick<RedisPromptStore, 'getPrompts'>;
   clusters: Pick<PromptClusters, 'clusterIdOf' | 'similarAccounts'>;
-  /** The search index's catalog: a prompt's label by its id. */
-  index: Pick<SimilarPrompts, 'labelOf'>;
 }
 
 /** Prompts a heatmap reads at most: the account's most recent ones. */
@@ -44,8 +41,7 @@ export function accountActivityRoutes(router: Router, deps: AccountActivityDeps)
     ctx.body = {
       prompts: prompts.flatMap((p) => {
         if (!p) return [];
-        const label = deps.index.labelOf(p.promptId);
-        return [{ promptId: p.promptId, ts: new Date(p.ts).toISOString(), subArea: p.classification.subArea, clusterId: label === undefined ? null : (deps.clusters.clusterIdOf(label) ?? null), text: p.text.slice(0, TEXT_PREVIEW) }];
+        return [{ promptId: p.promptId, ts: new Date(p.ts).toISOString(), subArea: p.classification.subArea, clusterId: deps.clusters.clusterIdOf(p.label) ?? null, text: p.text.slice(0, TEXT_PREVIEW) }];
       }),
       nextCursor: nextCursor(offset, q.data!.limit, ids.length),
     };
