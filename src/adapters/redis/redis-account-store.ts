@@ -8,7 +8,7 @@ import type { Sample } from '../../model/sample.js';
 import { upgradeProfile, type ClassifiedPrompt } from '../../model/scoring/profile.js';
 import type { Tier } from '../../model/scoring/score.js';
 import { OUTBOX_MAXLEN } from './outbox.js';
-import { ACCOUNT, classificationFields, decodeAccount, PROMPT, runScript, type RedisKeys } from './schema.js';
+import { ACCOUNT, classificationFields, decodeAccount, runScript, type RedisKeys } from './schema.js';
 import type { RedisPromptStore } from './redis-prompt-store.js';
 
 /** Prompts one erasure or retention script call drops at most. */
@@ -92,13 +92,7 @@ export class RedisAccountStore implements AccountStateStore, ReclassifyStore, Re
 
   async promptsOf(accountId: string): Promise<{ promptId: string; text: string }[]> {
     const ids = await this.redis.zrange(this.keys.accountPrompts(accountId), 0, -1);
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hget(this.keys.prompt(id), PROMPT.text);
-    const texts = (await pipeline.exec()) ?? [];
-    return ids.flatMap((promptId, i) => {
-      const text = texts[i]?.[1];
-      return typeof text === 'string' ? [{ promptId, text }] : [];
-    });
+    return (await this.prompts.getPrompts(ids)).flatMap((p) => (p ? [{ promptId: p.promptId, text: p.text }] : []));
   }
 
   async saveClassifications(updates: { promptId: string; classification: Classification }[]): Promise<void> {
@@ -143,7 +137,7 @@ export class RedisAccountStore implements AccountStateStore, ReclassifyStore, Re
   private async dropPrompts(accountId: string, mode: 'delete' | 'expire', ids: readonly string[]): Promise<[number, number]> {
     const k = this.keys;
     const keys = [k.account(accountId), k.accountPrompts(accountId), k.pending(accountId), k.links(accountId), k.vectorLog, k.scores, k.accounts, k.dirty];
-    for (const id of ids) keys.push(k.prompt(id), k.claim(id));
+    for (const id of ids) keys.push(k.prompt(id), k.claim(id), k.body(id));
     let hours: string[] = [];
     if (ids.length >= (await this.redis.zcard(k.accountPrompts(accountId)))) {
       const [fields, releases] = await Promise.all([this.redis.hkeys(k.fleetYoung), this.redis.smembers(k.releases)]);

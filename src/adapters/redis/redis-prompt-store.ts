@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { EmbeddedSample, PromptStore } from '../../app/ingest.js';
-import { decodePrompt, runScript, type RedisKeys, type StoredPrompt } from './schema.js';
+import { decodePrompt, promptBody, runScript, type RedisKeys, type StoredPrompt } from './schema.js';
 
 export type ClaimVerdict = 'new' | 'duplicate' | 'pending';
 const VERDICTS: ClaimVerdict[] = ['duplicate', 'new', 'pending'];
@@ -44,14 +44,14 @@ export class RedisPromptStore implements PromptStore {
     const keys: string[] = [k.meta, k.labelSeq, k.vectorLog, k.accounts, k.dirty];
     const args: (string | Buffer)[] = [batchId, this.model.id, String(this.model.dimension)];
     for (const s of samples) {
-      keys.push(k.prompt(s.promptId), k.claim(s.promptId), k.account(s.accountId), k.pending(s.accountId), k.accountPrompts(s.accountId));
+      keys.push(k.prompt(s.promptId), k.claim(s.promptId), k.account(s.accountId), k.pending(s.accountId), k.accountPrompts(s.accountId), k.body(s.promptId));
       args.push(
         s.promptId,
         s.accountId,
         String(s.ts),
         s.text,
         Buffer.from(s.vector.buffer, s.vector.byteOffset, s.vector.byteLength),
-        s.metadata ? JSON.stringify(s.metadata) : '',
+        promptBody.encode(s.text, s.metadata),
         s.classification.subArea,
         s.classification.area,
         s.classification.highValue ? '1' : '0',
@@ -81,17 +81,18 @@ export class RedisPromptStore implements PromptStore {
   }
 
   async getPrompt(promptId: string): Promise<StoredPrompt | undefined> {
-    return decodePrompt(promptId, await this.redis.hgetall(this.keys.prompt(promptId)));
+    return (await this.getPrompts([promptId]))[0];
   }
 
   async getPrompts(promptIds: readonly string[]): Promise<(StoredPrompt | undefined)[]> {
     if (promptIds.length === 0) return [];
     const pipeline = this.redis.pipeline();
-    for (const id of promptIds) pipeline.hgetall(this.keys.prompt(id));
+    for (const id of promptIds) pipeline.hgetall(this.keys.prompt(id)).getBuffer(this.keys.body(id));
     const results = (await pipeline.exec()) ?? [];
-    return results.map(([err, h], i) => {
-      if (err) throw err;
-      return decodePrompt(promptIds[i]!, h as Record<string, string>);
+    return promptIds.map((id, i) => {
+      const [[hashErr, h], [bodyErr, body]] = [results[2 * i]!, results[2 * i + 1]!];
+      if (hashErr ?? bodyErr) throw hashErr ?? bodyErr;
+      return decodePrompt(id, h as Record<string, string>, body as Buffer | null);
     });
   }
 

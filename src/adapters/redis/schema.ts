@@ -1,3 +1,4 @@
+import { deflateRawSync, inflateRawSync } from 'node:zlib';
 /**
  * The Redis layout, in one place: every key the service writes (under one prefix, so deployments
  * and tests share a Redis), the fields of its hashes with their codecs, and the Lua scripts (in
@@ -18,6 +19,8 @@ export function redisKeys(prefix: string) {
     prefix,
     /** Hash of one stored prompt (PROMPT fields). */
     prompt: (promptId: string) => `${prefix}:prompt:${promptId}`,
+    /** A stored prompt's text and metadata, compressed (promptBody): kept out of its hash so the hash stays compact. */
+    body: (promptId: string) => `${prefix}:body:${promptId}`,
     /** `batchId|claimedAt|enqueued` while a batch holds the promptId between submission and commit. */
     claim: (promptId: string) => `${prefix}:claim:${promptId}`,
     /** Hash of one account's state (ACCOUNT fields). */
@@ -91,6 +94,7 @@ export const ACCOUNT = {
 export const PROMPT = {
   accountId: 'a',
   ts: 't',
+  /** Text and metadata of records stored before prompt bodies (promptBody) existed. */
   text: 'x',
   label: 'l',
   batchId: 'b',
@@ -135,17 +139,34 @@ export function decodeAccount(accountId: string, h: Record<string, string>, pend
   };
 }
 
-export function decodePrompt(promptId: string, h: Record<string, string>): StoredPrompt | undefined {
+/**
+ * A prompt's text and metadata as stored beside its hash: JSON, deflated (prompts are text and
+ * compress well). Redis keeps a hash with any field over 64 bytes in its large encoding, so the
+ * long fields live here and the hash keeps only short ones.
+ */
+export const promptBody = {
+  encode(text: string, metadata: Record<string, unknown> | undefined): Buffer {
+    return deflateRawSync(JSON.stringify(metadata ? [text, metadata] : [text]));
+  },
+  decode(body: Buffer): { text: string; metadata?: Record<string, unknown> } {
+    const [text, metadata] = JSON.parse(inflateRawSync(body).toString('utf8')) as [string, Record<string, unknown>?];
+    return metadata ? { text, metadata } : { text };
+  },
+};
+
+/** A prompt from its hash and body; records stored before bodies existed keep text and metadata in the hash. */
+export function decodePrompt(promptId: string, h: Record<string, string>, body: Buffer | null): StoredPrompt | undefined {
   if (h[PROMPT.accountId] === undefined) return undefined;
-  const metadata = h[PROMPT.metadata];
+  const fromHash = h[PROMPT.metadata];
+  const { text, metadata } = body ? promptBody.decode(body) : { text: h[PROMPT.text] ?? '', metadata: fromHash ? (JSON.parse(fromHash) as Record<string, unknown>) : undefined };
   return {
     promptId,
     accountId: h[PROMPT.accountId]!,
     ts: Number(h[PROMPT.ts]),
-    text: h[PROMPT.text] ?? '',
+    text,
     label: Number(h[PROMPT.label]),
     batchId: h[PROMPT.batchId] ?? '',
-    ...(metadata ? { metadata: JSON.parse(metadata) as Record<string, unknown> } : {}),
+    ...(metadata ? { metadata } : {}),
     classification: classificationFields.decode(h),
   };
 }

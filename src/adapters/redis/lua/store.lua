@@ -3,9 +3,11 @@
 -- check on the record makes a re-run after a crash, or the same promptId from a concurrent batch,
 -- a no-op.
 -- KEYS: meta, label sequence, vector log, accounts set, dirty set; then per sample: prompt, claim,
---       account, account pending, account prompts.
+--       account, account pending, account prompts, body.
 -- ARGV: batchId, model, dimension; then per sample: promptId, accountId, ts, text, vector,
---       metadata JSON, subArea, area, highValue, confidence.
+--       body (text and metadata, compressed), subArea, area, highValue, confidence.
+-- The record hash holds only short fields, so Redis keeps it in its compact encoding; the text and
+-- metadata live in the body string beside it.
 local meta, seq, log, accounts, dirty = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local batch, model, dim = ARGV[1], ARGV[2], ARGV[3]
 local held = redis.call('HGET', meta, 'model')
@@ -18,13 +20,14 @@ local stored = 0
 local n = (#ARGV - 3) / 10
 for j = 0, n - 1 do
   local a = 4 + j * 10
-  local k = 6 + j * 5
+  local k = 6 + j * 6
   local pid, aid, ts = ARGV[a], ARGV[a + 1], ARGV[a + 2]
-  local prompt, claim, acct, pending, prompts = KEYS[k], KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4]
+  local prompt, claim, acct, pending, prompts, body = KEYS[k], KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4], KEYS[k + 5]
   if redis.call('EXISTS', prompt) == 0 then
     local label = redis.call('INCR', seq)
-    redis.call('HSET', prompt, 'a', aid, 't', ts, 'x', ARGV[a + 3], 'l', label, 'b', batch, 'm', ARGV[a + 5],
+    redis.call('HSET', prompt, 'a', aid, 't', ts, 'l', label, 'b', batch,
       'c', ARGV[a + 6], 'r', ARGV[a + 7], 'h', ARGV[a + 8], 'q', ARGV[a + 9])
+    redis.call('SET', body, ARGV[a + 5])
     redis.call('HINCRBY', acct, 'n', 1)
     local first = redis.call('HGET', acct, 'first')
     if not first or tonumber(ts) < tonumber(first) then redis.call('HSET', acct, 'first', ts) end
