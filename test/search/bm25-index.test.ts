@@ -22,6 +22,10 @@ describe('BM25 word index', () => {
     expect(hits[0]!.label === 1 || hits[0]!.label === 5).toBe(true);
     expect(hits.every((h, i) => i === 0 || h.score <= hits[i - 1]!.score)).toBe(true);
     expect(ix.search('the a of', 5)).toEqual([]);
+    // Numbers are not words here: templated prompts differ only in them.
+    ix.add(9, 'order 12345 shipped');
+    expect(ix.search('12345', 5)).toEqual([]);
+    expect(ix.search('shipped 12345', 5).map((h) => h.label)).toEqual([9]);
     expect(ix.search('banana', 5, (label) => label !== 3)).toEqual([]);
   });
 

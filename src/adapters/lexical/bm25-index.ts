@@ -16,13 +16,18 @@ const B = 0.75;
 /** Postings of removed prompts are dropped in one pass once they are this share of all postings. */
 const COMPACT_AT = 0.25;
 
-/** Words as MiniSearch (the index this one replaced) splits them: on spaces and punctuation, lower-cased. */
+/**
+ * Words as MiniSearch (the index this one replaced) splits them: on spaces and punctuation,
+ * lower-cased. Numbers are left out: templated prompts differ in them, a search for a topic never
+ * means one, and each distinct number would be a word of its own.
+ */
 const SPLIT = /[\n\r\p{Z}\p{P}]+/u;
+const NUMBER = /^\d+$/;
 export function terms(text: string): string[] {
   return text
     .split(SPLIT)
     .map((t) => t.toLowerCase())
-    .filter((t) => t && !STOP_WORDS.has(t));
+    .filter((t) => t && !STOP_WORDS.has(t) && !NUMBER.test(t));
 }
 
 /** One word's postings: the prompts (labels) that hold it and how often, in growable typed arrays. */
@@ -31,6 +36,14 @@ interface Postings {
   labels: Uint32Array;
   tfs: Uint8Array;
 }
+
+/**
+ * Most words occur in one prompt only (names, identifiers, typos); two typed arrays each would cost
+ * hundreds of bytes per such word. A word seen once is kept as one number, label * 256 + tf, and
+ * becomes a Postings when a second prompt holds it.
+ */
+type Entry = Postings | number;
+const single = (label: number, tf: number) => label * 256 + Math.min(255, tf);
 
 interface Saved {
   format: 'bm25-v1';
@@ -48,7 +61,7 @@ interface Saved {
  * prompt at 50k prompts (its OR queries score and sort every matching document).
  */
 export class Bm25Index implements LexicalIndex {
-  private readonly postings = new Map<string, Postings>();
+  private readonly postings = new Map<string, Entry>();
   /** Words of each live prompt (0: absent), indexed by label. */
   private docLen = new Uint16Array(1024);
   /** Distinct words of each live prompt: its postings, counted dead when it is removed. */
@@ -116,7 +129,10 @@ export class Bm25Index implements LexicalIndex {
   }
 
   search(text: string, k: number, filter?: (label: number) => boolean): { label: number; score: number }[] {
-    const df = (t: string) => this.postings.get(t)?.n ?? 0;
+    const df = (t: string) => {
+      const e = this.postings.get(t);
+      return e === undefined ? 0 : typeof e === 'number' ? 1 : e.n;
+    };
     const query = [...new Set(terms(text))]
       .filter((t) => df(t) > 0)
       .sort((a, b) => df(a) - df(b))
@@ -126,7 +142,7 @@ export class Bm25Index implements LexicalIndex {
     const touched: number[] = [];
     const scores = this.scores;
     for (const term of query) {
-      const p = this.postings.get(term);
+      const p = this.expanded(term);
       if (!p) continue;
       const idf = Math.log(1 + (this.docs - p.n + 0.5) / (p.n + 0.5));
       for (let i = 0; i < p.n; i++) {
@@ -158,7 +174,8 @@ export class Bm25Index implements LexicalIndex {
       if (len) docs.push(label, len);
     });
     const postings: Saved['postings'] = [];
-    for (const [term, p] of this.postings) {
+    for (const term of this.postings.keys()) {
+      const p = this.expanded(term)!;
       const labels: number[] = [];
       const tfs: number[] = [];
       for (let i = 0; i < p.n; i++) {
@@ -188,9 +205,24 @@ export class Bm25Index implements LexicalIndex {
     this.totalLen += this.docLen[label]!;
   }
 
+  /** A word's postings as arrays (a single posting is unpacked into a short-lived one). */
+  private expanded(term: string): Postings | undefined {
+    const e = this.postings.get(term);
+    if (typeof e !== 'number') return e;
+    return { n: 1, labels: Uint32Array.of(Math.floor(e / 256)), tfs: Uint8Array.of(e % 256) };
+  }
+
   private post(term: string, label: number, tf: number): void {
-    let p = this.postings.get(term);
-    if (!p) this.postings.set(term, (p = { n: 0, labels: new Uint32Array(4), tfs: new Uint8Array(4) }));
+    const e = this.postings.get(term);
+    this.livePostings++;
+    this.docTerms[label] = Math.min(65535, this.docTerms[label]! + 1);
+    if (e === undefined) {
+      this.postings.set(term, single(label, tf));
+      return;
+    }
+    let p: Postings;
+    if (typeof e === 'number') this.postings.set(term, (p = { n: 1, labels: Uint32Array.of(Math.floor(e / 256), 0, 0, 0), tfs: Uint8Array.of(e % 256, 0, 0, 0) }));
+    else p = e;
     if (p.n === p.labels.length) {
       const labels = new Uint32Array(p.n * 2);
       labels.set(p.labels);
@@ -202,14 +234,18 @@ export class Bm25Index implements LexicalIndex {
     p.labels[p.n] = label;
     p.tfs[p.n] = Math.min(255, tf);
     p.n++;
-    this.livePostings++;
-    this.docTerms[label] = Math.min(65535, this.docTerms[label]! + 1);
   }
 
   /** Drops the postings of removed prompts. */
   private compact(): void {
     let live = 0;
-    for (const [term, p] of this.postings) {
+    for (const [term, e] of this.postings) {
+      if (typeof e === 'number') {
+        if (this.docLen[Math.floor(e / 256)]) live++;
+        else this.postings.delete(term);
+        continue;
+      }
+      const p = e;
       let w = 0;
       for (let i = 0; i < p.n; i++) {
         const label = p.labels[i]!;
