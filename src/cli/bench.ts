@@ -1,9 +1,12 @@
 /**
  * npm run bench -- --prompts 20000 [--batch 500] [--concurrency 4] [--searches 1000] [--synthetic]
+ *                   [--replicas 1] [--search-clients 1]
  * Measures, in one run over the same prompts: the embedder alone, hnswlib-node alone (and its
  * recall@10 against exact search), and the whole pipeline (HTTP in -> queue -> worker -> Redis ->
  * index log -> searchable) in a child service process, with search latency while ingest runs and
- * after, and the memory it takes: the service's RSS and what Redis grew by, separately.
+ * after, and the memory it takes: the service's RSS and what Redis grew by, separately. With
+ * `--replicas N`, N-1 search replicas (ROLE=api, each its own index) follow the same log, and the
+ * searches (from `--search-clients` concurrent clients) go round-robin over all of them.
  */
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
@@ -26,6 +29,8 @@ const args = parseArgs(process.argv.slice(2), {
   searches: '1000',
   pools: path.resolve('../shared/data/prompts'),
   synthetic: false,
+  replicas: '1',
+  'search-clients': '1',
 });
 const N = Number(args.prompts);
 const config = loadConfig();
@@ -85,21 +90,17 @@ async function main(): Promise<void> {
   log(`hnsw recall@10 against exact search: ${recallAt10}`);
   vectors.length = 0;
 
-  const port = await freePort();
   const prefix = `bench-${randomBytes(4).toString('hex')}`;
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'dr-bench-'));
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/runtime/main.ts'], {
-    // Snapshots every SNAPSHOT_INTERVAL_S (60 s by default), as in production: they trim the index log.
-    env: { ...process.env, PORT: String(port), HOST: '127.0.0.1', KEY_PREFIX: prefix, DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
   const redis = new Redis(config.REDIS_URL);
   const redisUsed = async () => Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1] ?? NaN);
   const redisBefore = await redisUsed();
+  const services: Awaited<ReturnType<typeof spawnService>>[] = [];
   try {
-    while (!(await fetch(`${url}/ready`).then((r) => r.ok, () => false))) await new Promise((r) => setTimeout(r, 200));
-    const indexSize = async () => ((await (await fetch(`${url}/ready`)).json()) as { indexSize: number }).indexSize;
+    services.push(await spawnService(prefix, 'all'));
+    for (let r = 1; r < Number(args.replicas); r++) services.push(await spawnService(prefix, 'api'));
+    const url = services[0]!.url;
+    const searchUrls = services.map((x) => x.url);
+    const indexSize = async (at = url) => ((await (await fetch(`${at}/ready`)).json()) as { indexSize: number }).indexSize;
 
     const batch = Number(args.batch);
     const t0 = Date.UTC(2026, 4, 1);
@@ -116,7 +117,7 @@ async function main(): Promise<void> {
     let ingesting = true;
     const duringIngest: number[] = [];
     const searcher = (async () => {
-      for (let i = 0; ingesting; i++) duringIngest.push(await timedSearch(url, texts[(i * 7919) % texts.length]!));
+      for (let i = 0; ingesting; i++) duringIngest.push(await timedSearch(searchUrls[i % searchUrls.length]!, texts[(i * 7919) % texts.length]!));
     })();
     await Promise.all(
       Array.from({ length: Number(args.concurrency) }, async () => {
@@ -149,12 +150,21 @@ async function main(): Promise<void> {
     const scoredS = (performance.now() - t) / 1000;
     log(`every account scored after ${scoredS.toFixed(1)} s`);
 
+    for (const replica of searchUrls.slice(1)) while ((await indexSize(replica)) < texts.length) await new Promise((r) => setTimeout(r, 200));
     const latencies: number[] = [];
     const searches = Number(args.searches);
-    for (let i = 0; i < searches; i++) latencies.push(await timedSearch(url, texts[(i * 7919) % texts.length]!));
+    let nextSearch = 0;
+    const searchStart = performance.now();
+    await Promise.all(
+      Array.from({ length: Number(args['search-clients']) }, async () => {
+        for (let i = nextSearch++; i < searches; i = nextSearch++) latencies.push(await timedSearch(searchUrls[i % searchUrls.length]!, texts[(i * 7919) % texts.length]!));
+      }),
+    );
+    const searchesPerS = searches / ((performance.now() - searchStart) / 1000);
     latencies.sort((a, b) => a - b);
-    const metrics = await (await fetch(`${url}/metrics`)).text();
-    const rss = Number(/dr_process_resident_memory_bytes (\d+)/.exec(metrics)?.[1] ?? NaN);
+    const rssOf = async (at: string) => Number(/dr_process_resident_memory_bytes (\d+)/.exec(await (await fetch(`${at}/metrics`)).text())?.[1] ?? NaN);
+    const rss = await rssOf(url);
+    const replicaRss = await Promise.all(searchUrls.slice(1).map(rssOf));
     // Memory in steady state: once a snapshot has trimmed the index log (it holds every vector until then).
     const logKey = `${prefix}:log:vectors`;
     for (const until = Date.now() + 120_000; (await redis.xlen(logKey)) > texts.length / 100 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 500));
@@ -169,6 +179,9 @@ async function main(): Promise<void> {
       raw_hnsw_inserts_per_s: Math.round(rawPerS),
       e2e_vs_raw_insert: Number((e2ePerS / rawPerS).toFixed(3)),
       all_scored_after_s: Number(scoredS.toFixed(2)),
+      replicas: services.length,
+      search_clients: Number(args['search-clients']),
+      searches_per_s: Math.round(searchesPerS),
       search_p50_ms: Number(percentile(latencies, 0.5).toFixed(2)),
       search_p99_ms: Number(percentile(latencies, 0.99).toFixed(2)),
       searches_during_ingest: duringIngest.length,
@@ -177,6 +190,7 @@ async function main(): Promise<void> {
       hnsw_recall_at_10: recallAt10,
       index_size: await indexSize(),
       rss_mb: mb(rss),
+      replica_rss_mb: replicaRss.map(mb),
       redis_used_memory_mb: mb(redisGrew),
       index_log_entries_left: logLeft,
       mb_per_million_prompts: Math.round((mb(rss) + mb(redisGrew)) * (1e6 / texts.length)),
@@ -185,12 +199,34 @@ async function main(): Promise<void> {
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
-    child.kill('SIGTERM');
-    await once(child, 'exit');
+    for (const x of services) await x.stop();
     await deletePrefix(redis, prefix);
     redis.disconnect();
-    await rm(dataDir, { recursive: true, force: true });
   }
+}
+
+/** The service as a child process (`all`: API, index and workers; `api`: a search replica) on a free port, once ready. */
+async function spawnService(prefix: string, role: 'all' | 'api') {
+  const port = await freePort();
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'dr-bench-'));
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/runtime/main.ts'], {
+    // Snapshots every SNAPSHOT_INTERVAL_S (60 s by default), as in production: they trim the index log.
+    env: { ...process.env, ROLE: role, PORT: String(port), HOST: '127.0.0.1', KEY_PREFIX: prefix, DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  const url = `http://127.0.0.1:${port}`;
+  while (!(await fetch(`${url}/ready`).then((r) => r.ok, () => false))) {
+    if (child.exitCode !== null) throw new Error(`the ${role} service exited with ${child.exitCode} before it was ready`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return {
+    url,
+    async stop() {
+      child.kill('SIGTERM');
+      await once(child, 'exit');
+      await rm(dataDir, { recursive: true, force: true });
+    },
+  };
 }
 
 async function timedSearch(url: string, text: string): Promise<number> {
