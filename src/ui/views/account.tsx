@@ -2,6 +2,7 @@ import { useEffect, useState } from 'react';
 import { getJson, path } from '../api.js';
 import { CoverageHeatmap } from '../components/charts.js';
 import { AccountLink, CampaignLink, ClusterLink, Load, Section, TierBadge, pct, when } from '../components/common.js';
+import { styled, Table } from '../components/table.js';
 import { VerdictForm } from '../components/verdict-form.js';
 import { useApi } from '../hooks.js';
 import type { Account, AccountPrompt, Heatmap } from '../types.js';
@@ -28,43 +29,24 @@ export function AccountView({ id }: { id: string }) {
         <Section title="Prompt clusters it sends">
           <Load state={account}>
             {(a) => (
-              <table>
-                <tbody>
-                  {(a.clusters ?? []).map((c) => (
-                    <tr key={c.id}>
-                      <td>
-                        <ClusterLink id={c.id} label={c.label} />
-                      </td>
-                      <td>{c.prompts} of its prompts</td>
-                      <td>{c.accounts} accounts send it</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <Table
+                rows={a.clusters ?? []}
+                rowKey={(c) => c.id}
+                cells={(c) => [<ClusterLink id={c.id} label={c.label} />, `${c.prompts} of its prompts`, `${c.accounts} accounts send it`]}
+              />
             )}
           </Load>
         </Section>
         <Section title="Similar accounts (same clusters)">
           <Load state={similar}>
-            {(s) =>
-              s.accounts.length ? (
-                <table>
-                  <tbody>
-                    {s.accounts.map((o) => (
-                      <tr key={o.accountId}>
-                        <td>
-                          <AccountLink id={o.accountId} />
-                        </td>
-                        <td>overlap {pct(o.overlap)}</td>
-                        <td>{o.sharedClusters} shared clusters</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              ) : (
-                <p className="muted">No other account sends prompts in its clusters.</p>
-              )
-            }
+            {(s) => (
+              <Table
+                rows={s.accounts}
+                rowKey={(o) => o.accountId}
+                cells={(o) => [<AccountLink id={o.accountId} />, `overlap ${pct(o.overlap)}`, `${o.sharedClusters} shared clusters`]}
+                empty="No other account sends prompts in its clusters."
+              />
+            )}
           </Load>
         </Section>
       </div>
@@ -130,26 +112,13 @@ function AccountPrompts({ base }: { base: string }) {
   return (
     <>
       {pages.error && <p className="error">{pages.error}</p>}
-      <table className="prompts">
-        <thead>
-          <tr>
-            <th>Sent</th>
-            <th>Sub-area</th>
-            <th>Cluster</th>
-            <th>Prompt</th>
-          </tr>
-        </thead>
-        <tbody>
-          {pages.prompts.map((p) => (
-            <tr key={p.promptId}>
-              <td className="mono nowrap">{when(p.ts)}</td>
-              <td>{p.subArea}</td>
-              <td>{p.clusterId ? <ClusterLink id={p.clusterId} /> : '—'}</td>
-              <td className="prompt-text">{p.text}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
+      <Table
+        className="prompts"
+        head={['Sent', 'Sub-area', 'Cluster', 'Prompt']}
+        rows={pages.prompts}
+        rowKey={(p) => p.promptId}
+        cells={(p) => [styled('mono nowrap', when(p.ts)), p.subArea, p.clusterId ? <ClusterLink id={p.clusterId} /> : '—', styled('prompt-text', p.text)]}
+      />
       {pages.next && (
         <button type="button" onClick={() => void load(pages.next!)}>
           More prompts

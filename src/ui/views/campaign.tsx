@@ -3,6 +3,7 @@ import { download } from '../api.js';
 import { DailyBars } from '../components/charts.js';
 import { AccountLink, Load, Section, TierBadge, pct, when } from '../components/common.js';
 import { CampaignGraph, GraphLegend } from '../components/force-graph.js';
+import { styled, Table } from '../components/table.js';
 import { VerdictForm } from '../components/verdict-form.js';
 import { href, useApi } from '../hooks.js';
 import type { Campaign } from '../types.js';
@@ -59,54 +60,19 @@ export function CampaignView({ id }: { id: string }) {
                 <GraphLegend />
               </Section>
               <Section title="Shared templates and infrastructure">
-                <table>
-                  <thead>
-                    <tr>
-                      <th>Kind</th>
-                      <th>Shared</th>
-                      <th>Links</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {c.links.map((l) => (
-                      <tr key={`${l.kind}:${l.key}`}>
-                        <td>{l.kind}</td>
-                        <td className="prompt-text">{l.key}</td>
-                        <td>{l.edges}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
+                <Table head={['Kind', 'Shared', 'Links']} rows={c.links} rowKey={(l) => `${l.kind}:${l.key}`} cells={(l) => [l.kind, styled('prompt-text', l.key), l.edges]} />
               </Section>
             </div>
             <Section title="Timeline: prompts per day">
               <DailyBars days={c.timeline} label="campaign timeline" />
             </Section>
             <Section title="Members">
-              <table>
-                <thead>
-                  <tr>
-                    <th>Account</th>
-                    <th>Own tier</th>
-                    <th>Score</th>
-                    <th>Prompts</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {c.members.map((m) => (
-                    <tr key={m.accountId}>
-                      <td>
-                        <AccountLink id={m.accountId} />
-                      </td>
-                      <td>
-                        <TierBadge tier={m.ownTier} />
-                      </td>
-                      <td>{m.score?.toFixed(4) ?? '—'}</td>
-                      <td>{m.prompts}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <Table
+                head={['Account', 'Own tier', 'Score', 'Prompts']}
+                rows={c.members}
+                rowKey={(m) => m.accountId}
+                cells={(m) => [<AccountLink id={m.accountId} />, <TierBadge tier={m.ownTier} />, m.score?.toFixed(4) ?? '—', m.prompts]}
+              />
             </Section>
           </>
         )}

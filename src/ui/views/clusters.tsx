@@ -2,6 +2,7 @@ import { useMemo, useState } from 'react';
 import { path } from '../api.js';
 import { DailyBars } from '../components/charts.js';
 import { AccountLink, ClusterLink, Load, Section, TierBadge, areaColour, pct, shareColour, topArea, when } from '../components/common.js';
+import { Table } from '../components/table.js';
 import { href, useApi } from '../hooks.js';
 import type { ClusterDetail, ClusterSummary, MapPoint } from '../types.js';
 
@@ -40,30 +41,12 @@ export function ClustersView() {
           {(d) => (
             <>
               <p className="muted">{d.total} clusters match.</p>
-              <table>
-                <thead>
-                  <tr>
-                    <th>Cluster</th>
-                    <th>Prompts</th>
-                    <th>Accounts</th>
-                    <th>Area</th>
-                    <th>Last seen</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.clusters.map((c) => (
-                    <tr key={c.id}>
-                      <td>
-                        <ClusterLink id={c.id} label={c.label} />
-                      </td>
-                      <td>{c.size}</td>
-                      <td>{c.accounts}</td>
-                      <td>{topArea(c.areas)}</td>
-                      <td>{when(c.lastSeen)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <Table
+                head={['Cluster', 'Prompts', 'Accounts', 'Area', 'Last seen']}
+                rows={d.clusters}
+                rowKey={(c) => c.id}
+                cells={(c) => [<ClusterLink id={c.id} label={c.label} />, c.size, c.accounts, topArea(c.areas), when(c.lastSeen)]}
+              />
             </>
           )}
         </Load>
@@ -147,21 +130,7 @@ export function ClusterView({ id }: { id: string }) {
               <DailyBars days={c.daily} label="cluster prompts per day" />
             </Section>
             <Section title="Accounts sending it">
-              <table>
-                <tbody>
-                  {c.topAccounts.map((a) => (
-                    <tr key={a.accountId}>
-                      <td>
-                        <AccountLink id={a.accountId} />
-                      </td>
-                      <td>
-                        <TierBadge tier={a.tier} />
-                      </td>
-                      <td>{a.prompts} prompts</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <Table rows={c.topAccounts} rowKey={(a) => a.accountId} cells={(a) => [<AccountLink id={a.accountId} />, <TierBadge tier={a.tier} />, `${a.prompts} prompts`]} />
             </Section>
           </div>
           <Section title="Example prompts">

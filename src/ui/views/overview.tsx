@@ -1,5 +1,6 @@
 import { AccountLink, CampaignLink, Load, Section, TierBadge, when } from '../components/common.js';
 import { DailyBars } from '../components/charts.js';
+import { Table } from '../components/table.js';
 import { path } from '../api.js';
 import { useApi } from '../hooks.js';
 import type { Account, CampaignSummary, FleetRates, RadarEvent } from '../types.js';
@@ -15,78 +16,28 @@ export function Overview() {
     <div className="grid">
       <Section title="Campaigns">
         <Load state={campaigns}>
-          {(d) =>
-            d.campaigns.length ? (
-              <table>
-                <thead>
-                  <tr>
-                    <th>Campaign</th>
-                    <th>Tier</th>
-                    <th>Score</th>
-                    <th>Accounts</th>
-                    <th>Top areas</th>
-                    <th>Last seen</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.campaigns.map((c) => (
-                    <tr key={c.clusterId}>
-                      <td>
-                        <CampaignLink id={c.clusterId} />
-                      </td>
-                      <td>
-                        <TierBadge tier={c.tier} />
-                      </td>
-                      <td>{c.score.toFixed(3)}</td>
-                      <td>{c.size}</td>
-                      <td>{c.topAreas.slice(0, 3).map((a) => a.subArea).join(', ')}</td>
-                      <td>{when(c.lastSeen)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            ) : (
-              <p className="muted">No campaigns.</p>
-            )
-          }
+          {(d) => (
+            <Table
+              head={['Campaign', 'Tier', 'Score', 'Accounts', 'Top areas', 'Last seen']}
+              rows={d.campaigns}
+              rowKey={(c) => c.clusterId}
+              cells={(c) => [<CampaignLink id={c.clusterId} />, <TierBadge tier={c.tier} />, c.score.toFixed(3), c.size, c.topAreas.slice(0, 3).map((a) => a.subArea).join(', '), when(c.lastSeen)]}
+              empty="No campaigns."
+            />
+          )}
         </Load>
       </Section>
       <Section title="Accounts by score">
         <Load state={accounts}>
-          {(d) =>
-            d.accounts.length ? (
-              <table>
-                <thead>
-                  <tr>
-                    <th>Account</th>
-                    <th>Tier</th>
-                    <th>Score</th>
-                    <th>Prompts</th>
-                    <th>Campaign</th>
-                    <th>Verdict</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.accounts.map((a) => (
-                    <tr key={a.accountId}>
-                      <td>
-                        <AccountLink id={a.accountId} />
-                      </td>
-                      <td>
-                        <TierBadge tier={a.tier} />
-                      </td>
-                      <td>{a.score?.toFixed(3) ?? '—'}</td>
-                      <td>{a.counts.prompts}</td>
-                      <td>{a.campaign ? <CampaignLink id={a.campaign.clusterId} /> : '—'}</td>
-                      <td>{a.verdict?.verdict ?? '—'}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
-            ) : (
-              <p className="muted">No account scores 0.5 or more.</p>
-            )
-          }
+          {(d) => (
+            <Table
+              head={['Account', 'Tier', 'Score', 'Prompts', 'Campaign', 'Verdict']}
+              rows={d.accounts}
+              rowKey={(a) => a.accountId}
+              cells={(a) => [<AccountLink id={a.accountId} />, <TierBadge tier={a.tier} />, a.score?.toFixed(3) ?? '—', a.counts.prompts, a.campaign ? <CampaignLink id={a.campaign.clusterId} /> : '—', a.verdict?.verdict ?? '—']}
+              empty="No account scores 0.5 or more."
+            />
+          )}
         </Load>
       </Section>
       <Section title="Recent events">
@@ -119,28 +70,12 @@ export function Overview() {
                 Prompts per hour from accounts younger than {d.population.youngDays} days; {d.alerts?.length ?? 0} rate alert(s) open.
               </p>
               <DailyBars days={d.population.hours.map((h) => ({ day: h.hour.slice(0, 13).replace('T', ' ') + 'h', prompts: h.prompts }))} label="young accounts' prompts per hour" />
-              <table>
-                <thead>
-                  <tr>
-                    <th>Campaign</th>
-                    <th>Accounts</th>
-                    <th>Prompts/h, last day</th>
-                    <th>Peak prompts/h</th>
-                  </tr>
-                </thead>
-                <tbody>
-                  {d.campaigns.map((c) => (
-                    <tr key={c.clusterId}>
-                      <td>
-                        <CampaignLink id={c.clusterId} />
-                      </td>
-                      <td>{c.size}</td>
-                      <td>{c.rates?.lastDay.promptsPerHour ?? '—'}</td>
-                      <td>{c.rates?.peak.promptsPerHour ?? '—'}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+              <Table
+                head={['Campaign', 'Accounts', 'Prompts/h, last day', 'Peak prompts/h']}
+                rows={d.campaigns}
+                rowKey={(c) => c.clusterId}
+                cells={(c) => [<CampaignLink id={c.clusterId} />, c.size, c.rates?.lastDay.promptsPerHour ?? '—', c.rates?.peak.promptsPerHour ?? '—']}
+              />
             </>
           )}
         </Load>

@@ -1,6 +1,7 @@
 import { useState, type FormEvent } from 'react';
 import { path } from '../api.js';
 import { AccountLink, ClusterLink, Load, Section, when } from '../components/common.js';
+import { styled, Table } from '../components/table.js';
 import { useApi, type Route } from '../hooks.js';
 import type { SearchHit } from '../types.js';
 
@@ -45,38 +46,23 @@ export function SearchView({ route }: { route: Route }) {
       {url && (
         <Section title="Results">
           <Load state={results}>
-            {(r) =>
-              r.hits.length ? (
-                <table className="prompts">
-                  <thead>
-                    <tr>
-                      <th>Prompt</th>
-                      <th>Account</th>
-                      <th>Cluster</th>
-                      <th>Similarity</th>
-                      <th>Word score</th>
-                      <th>Sent</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {r.hits.map((h) => (
-                      <tr key={h.promptId}>
-                        <td className="prompt-text">{h.text}</td>
-                        <td>
-                          <AccountLink id={h.accountId} />
-                        </td>
-                        <td>{h.clusterId ? <ClusterLink id={h.clusterId} /> : '—'}</td>
-                        <td>{h.similarity.toFixed(3)}</td>
-                        <td>{h.lexicalScore == null ? '—' : h.lexicalScore.toFixed(1)}</td>
-                        <td className="mono nowrap">{when(h.ts)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              ) : (
-                <p className="muted">Nothing matches.</p>
-              )
-            }
+            {(r) => (
+              <Table
+                className="prompts"
+                head={['Prompt', 'Account', 'Cluster', 'Similarity', 'Word score', 'Sent']}
+                rows={r.hits}
+                rowKey={(h) => h.promptId}
+                cells={(h) => [
+                  styled('prompt-text', h.text),
+                  <AccountLink id={h.accountId} />,
+                  h.clusterId ? <ClusterLink id={h.clusterId} /> : '—',
+                  h.similarity.toFixed(3),
+                  h.lexicalScore == null ? '—' : h.lexicalScore.toFixed(1),
+                  styled('mono nowrap', when(h.ts)),
+                ]}
+                empty="Nothing matches."
+              />
+            )}
           </Load>
         </Section>
       )}

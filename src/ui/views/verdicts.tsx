@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { download, path } from '../api.js';
 import { Load, Section, when } from '../components/common.js';
+import { styled, Table } from '../components/table.js';
 import { VerdictForm } from '../components/verdict-form.js';
 import { href, useApi } from '../hooks.js';
 import type { Verdict } from '../types.js';
@@ -28,37 +29,23 @@ export function VerdictsView() {
           <Load state={verdicts}>
             {(d) => (
               <>
-                <table className="verdicts">
-                  <thead>
-                    <tr>
-                      <th>When</th>
-                      <th>Subject</th>
-                      <th>Verdict</th>
-                      <th>By</th>
-                      <th>Accounts</th>
-                      <th>Note</th>
-                    </tr>
-                  </thead>
-                  <tbody>
-                    {d.verdicts.map((v) => (
-                      <tr key={`${v.subject}:${v.id}:${v.at}`}>
-                        <td className="mono nowrap">{when(v.at)}</td>
-                        <td>
-                          <a href={href(v.subject, v.id)} className="mono">
-                            {v.subject} {v.id}
-                          </a>
-                        </td>
-                        <td>
-                          <b>{v.verdict}</b>
-                        </td>
-                        <td>{v.by}</td>
-                        <td>{v.accounts}</td>
-                        <td className="prompt-text">{v.note}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-                {!d.verdicts.length && <p className="muted">No verdicts yet.</p>}
+                <Table
+                  className="verdicts"
+                  head={['When', 'Subject', 'Verdict', 'By', 'Accounts', 'Note']}
+                  rows={d.verdicts}
+                  rowKey={(v) => `${v.subject}:${v.id}:${v.at}`}
+                  cells={(v) => [
+                    styled('mono nowrap', when(v.at)),
+                    <a href={href(v.subject, v.id)} className="mono">
+                      {v.subject} {v.id}
+                    </a>,
+                    <b>{v.verdict}</b>,
+                    v.by,
+                    v.accounts,
+                    styled('prompt-text', v.note),
+                  ]}
+                  empty="No verdicts yet."
+                />
                 {d.nextCursor && (
                   <button type="button" onClick={() => setCursor(d.nextCursor!)}>
                     Older verdicts
