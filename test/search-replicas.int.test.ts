@@ -16,7 +16,7 @@ afterAll(() => rm(replicaDir, { recursive: true, force: true }));
 
 const t0 = Date.UTC(2026, 4, 1);
 const batch = (from: number, n: number) =>
-  Array.from({ length: n }, (_, i) => ({ accountId: `acct-${(from + i) % 5}`, promptId: `r-${from + i}`, ts: t0 + (from + i) * 1000, text: `Explain how to solve exercise ${from + i} about binary search trees and their rotations.` }));
+  Array.from({ length: n }, (_, i) => ({ accountId: `acct-${(from + i) % 5}`, promptId: `r-${from + i}`, ts: t0 + (from + i) * 1000, text: `Explain how to solve exercise ex${from + i} about binary search trees and their rotations.` }));
 const logLength = () => env.redis.xlen(`${env.prefix}:log:vectors`);
 
 describe('search replicas following one index log', () => {
@@ -35,7 +35,7 @@ describe('search replicas following one index log', () => {
     const back = await env.spawnReady({ ROLE: 'api', DATA_DIR: replicaDir, SNAPSHOT_INTERVAL_S: '3600' });
     try {
       await vi.waitFor(async () => expect((await getJson(`${back.url}/ready`)).body.indexSize).toBe(80), { timeout: 30_000, interval: 100 });
-      const hits = (await getJson(`${back.url}/v1/search?text=${encodeURIComponent('exercise 77 binary search trees')}&mode=lexical&k=1`)).body.hits;
+      const hits = (await getJson(`${back.url}/v1/search?text=${encodeURIComponent('exercise ex77 binary search trees')}&mode=lexical&k=1`)).body.hits;
       expect(hits[0].promptId).toBe('r-77');
     } finally {
       expect(await back.stop()).toBe(0);
