@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { defineQueue } from './define.js';
 
-const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+// One predicate rather than a z.union, which builds an issue per non-matching branch on every value.
+const scalar = z.custom<string | number | boolean | null>((v) => v === null || ['string', 'number', 'boolean'].includes(typeof v), { message: 'metadata values must be scalars' });
 
 export const ingestQueue = defineQueue({
   name: 'ingest',

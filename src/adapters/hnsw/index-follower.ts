@@ -34,6 +34,12 @@ const READ_COUNT = 2000;
 const APPLY_SLICE = 50;
 /** Nearest prompts asked when placing a new one in a cluster: the first clustered one decides. */
 const CLUSTER_NEIGHBOURS = 3;
+/**
+ * Search breadth of that lookup. It runs once per prompt on the index thread and cost as much as
+ * the insert itself at the query breadth (HNSW_EF_SEARCH); a prompt 0.9 alike to an indexed one is
+ * found at a small breadth too.
+ */
+const CLUSTER_EF = 16;
 const BLOCK_MS = 500;
 /**
  * A replica not heard from for this long (it snapshots every SNAPSHOT_INTERVAL_S while it runs)
@@ -205,7 +211,7 @@ export class IndexFollower {
       const promptId = f.get(VECTOR_LOG.promptId)!.toString();
       const accountId = f.get(VECTOR_LOG.accountId)!.toString();
       // Its nearest prompts before it joins: the cluster it belongs to is theirs.
-      const neighbours = this.prompts.size ? this.prompts.index.search(vector, CLUSTER_NEIGHBOURS) : [];
+      const neighbours = this.prompts.size ? this.prompts.index.search(vector, CLUSTER_NEIGHBOURS, undefined, CLUSTER_EF) : [];
       // Entries logged before clustering carry no time or area: those prompts stay unclustered and unfiltered.
       const tsField = f.get(VECTOR_LOG.ts);
       const meta = tsField ? { ts: Number(tsField.toString()), area: f.get(VECTOR_LOG.area)?.toString() ?? 'other' } : {};

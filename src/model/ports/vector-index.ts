@@ -8,8 +8,11 @@ export interface VectorIndex {
   has(label: number): boolean;
   /** The stored vector of a label, if indexed. */
   vectorOf(label: number): Float32Array | undefined;
-  /** Nearest first; similarity is cosine similarity in [-1, 1]. */
-  search(vector: Float32Array, k: number, filter?: (label: number) => boolean): Neighbour[];
+  /**
+   * Nearest first; similarity is cosine similarity in [-1, 1]. `ef` overrides the search breadth for
+   * this call (smaller: faster, less exact), for lookups that need only a close neighbour.
+   */
+  search(vector: Float32Array, k: number, filter?: (label: number) => boolean, ef?: number): Neighbour[];
 }
 
 export interface Neighbour {
