@@ -8,19 +8,16 @@
  * `--replicas N`, N-1 search replicas (ROLE=api, each its own index) follow the same log, and the
  * searches (from `--search-clients` concurrent clients) go round-robin over all of them.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../runtime/config.js';
 import { createTransformersEmbedder } from '../adapters/transformers/transformers-embedder.js';
 import { HnswVectorIndex } from '../adapters/hnsw/hnsw-index.js';
-import { deletePrefix } from '../adapters/redis/schema.js';
+import { deletePrefix, redisKeys } from '../adapters/redis/schema.js';
 import { parseArgs } from './args.js';
-import { freePort, percentile } from './local.js';
+import { percentile, startLocalService } from './local.js';
 
 const args = parseArgs(process.argv.slice(2), {
   prompts: '20000',
@@ -94,10 +91,12 @@ async function main(): Promise<void> {
   const redis = new Redis(config.REDIS_URL);
   const redisUsed = async () => Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1] ?? NaN);
   const redisBefore = await redisUsed();
-  const services: Awaited<ReturnType<typeof spawnService>>[] = [];
+  const keys = redisKeys(prefix);
+  const services: Awaited<ReturnType<typeof startLocalService>>[] = [];
   try {
-    services.push(await spawnService(prefix, 'all'));
-    for (let r = 1; r < Number(args.replicas); r++) services.push(await spawnService(prefix, 'api'));
+    // Snapshots every SNAPSHOT_INTERVAL_S (60 s by default), as in production: they trim the index log.
+    services.push(await startLocalService({ ROLE: 'all', KEY_PREFIX: prefix }));
+    for (let r = 1; r < Number(args.replicas); r++) services.push(await startLocalService({ ROLE: 'api', KEY_PREFIX: prefix }));
     const url = services[0]!.url;
     const searchUrls = services.map((x) => x.url);
     const indexSize = async (at = url) => ((await (await fetch(`${at}/ready`)).json()) as { indexSize: number }).indexSize;
@@ -146,7 +145,7 @@ async function main(): Promise<void> {
     log(`end to end: ${e2ePerS.toFixed(0)} prompts/s (all accepted in ${postedS.toFixed(1)} s, searchable after ${e2eS.toFixed(1)} s)`);
 
     // Scores trail indexing by a sweep or two; search is measured once the embed thread is idle again.
-    while ((await redis.scard(`${prefix}:dirty`)) > 0) await new Promise((r) => setTimeout(r, 100));
+    while ((await redis.scard(keys.dirty)) > 0) await new Promise((r) => setTimeout(r, 100));
     const scoredS = (performance.now() - t) / 1000;
     log(`every account scored after ${scoredS.toFixed(1)} s`);
 
@@ -166,9 +165,8 @@ async function main(): Promise<void> {
     const rss = await rssOf(url);
     const replicaRss = await Promise.all(searchUrls.slice(1).map(rssOf));
     // Memory in steady state: once a snapshot has trimmed the index log (it holds every vector until then).
-    const logKey = `${prefix}:log:vectors`;
-    for (const until = Date.now() + 120_000; (await redis.xlen(logKey)) > texts.length / 100 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 500));
-    const logLeft = await redis.xlen(logKey);
+    for (const until = Date.now() + 120_000; (await redis.xlen(keys.vectorLog)) > texts.length / 100 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 500));
+    const logLeft = await redis.xlen(keys.vectorLog);
     const redisGrew = (await redisUsed()) - redisBefore;
     const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
     const result = {
@@ -203,30 +201,6 @@ async function main(): Promise<void> {
     await deletePrefix(redis, prefix);
     redis.disconnect();
   }
-}
-
-/** The service as a child process (`all`: API, index and workers; `api`: a search replica) on a free port, once ready. */
-async function spawnService(prefix: string, role: 'all' | 'api') {
-  const port = await freePort();
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'dr-bench-'));
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/runtime/main.ts'], {
-    // Snapshots every SNAPSHOT_INTERVAL_S (60 s by default), as in production: they trim the index log.
-    env: { ...process.env, ROLE: role, PORT: String(port), HOST: '127.0.0.1', KEY_PREFIX: prefix, DATA_DIR: dataDir, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'inherit', 'inherit'],
-  });
-  const url = `http://127.0.0.1:${port}`;
-  while (!(await fetch(`${url}/ready`).then((r) => r.ok, () => false))) {
-    if (child.exitCode !== null) throw new Error(`the ${role} service exited with ${child.exitCode} before it was ready`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-  return {
-    url,
-    async stop() {
-      child.kill('SIGTERM');
-      await once(child, 'exit');
-      await rm(dataDir, { recursive: true, force: true });
-    },
-  };
 }
 
 async function timedSearch(url: string, text: string): Promise<number> {

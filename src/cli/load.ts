@@ -16,16 +16,13 @@
  * Progress goes to stderr; the last line on stdout is one JSON object. Exits 1 when a sample is
  * lost or doubled, or a 5xx was seen.
  */
-import { spawn } from 'node:child_process';
-import { once } from 'node:events';
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { Redis } from 'ioredis';
 import { loadConfig } from '../runtime/config.js';
 import { parseArgs } from './args.js';
-import { freePort, percentile } from './local.js';
+import { percentile, startLocalService } from './local.js';
 import { ACCOUNT, deletePrefix, redisKeys } from '../adapters/redis/schema.js';
 
 const args = parseArgs(process.argv.slice(2), {
@@ -90,41 +87,22 @@ async function countKeys(redis: Redis, pattern: string): Promise<number> {
 
 async function main(): Promise<void> {
   const texts = await loadTexts();
-  const port = await freePort();
   const prefix = `load-${randomBytes(4).toString('hex')}`;
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'dr-load-'));
-  const url = `http://127.0.0.1:${port}`;
   const key = randomBytes(24).toString('base64url');
   const apiKeys = [{ name: 'load', sha256: createHash('sha256').update(key).digest('hex'), scopes: ['admin'], rps: RPS, ...(RPS > 0 ? { burst: Math.max(1, Math.ceil(RPS * 2)) } : {}) }];
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/runtime/main.ts'], {
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      KEY_PREFIX: prefix,
-      DATA_DIR: dataDir,
-      ROLE: 'all',
-      LOG_LEVEL: 'warn',
-      AUTH: 'keys',
-      API_KEYS: JSON.stringify(apiKeys),
-      RATE_LIMIT_RPS: '0',
-      MAX_BATCH_SAMPLES: String(Math.max(BATCH, 1000)),
-    },
-    stdio: ['ignore', 'inherit', 'inherit'],
+  const service = await startLocalService({
+    KEY_PREFIX: prefix,
+    ROLE: 'all',
+    AUTH: 'keys',
+    API_KEYS: JSON.stringify(apiKeys),
+    RATE_LIMIT_RPS: '0',
+    MAX_BATCH_SAMPLES: String(Math.max(BATCH, 1000)),
   });
-  const exited = once(child, 'exit');
-  let childExit: number | null | undefined;
-  void exited.then(([code]) => (childExit = code as number | null));
+  const url = service.url;
   const redis = new Redis(config.REDIS_URL);
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
   let failed = false;
   try {
-    const readyBy = Date.now() + 120_000;
-    while (!(await fetch(`${url}/ready`).then((r) => r.ok, () => false))) {
-      if (childExit !== undefined) throw new Error(`service exited with ${childExit} before it was ready`);
-      if (Date.now() > readyBy) throw new Error('service not ready within 120 s');
-      await sleep(200);
-    }
     const ready = async () => (await (await fetch(`${url}/ready`)).json()) as { indexSize: number };
 
     const status: Record<string, number> = { '2xx': 0, '4xx': 0, '429': 0, '5xx': 0, errors: 0 };
@@ -273,15 +251,9 @@ async function main(): Promise<void> {
     };
     process.stdout.write(`${JSON.stringify(result)}\n`);
   } finally {
-    if (childExit === undefined) {
-      child.kill('SIGTERM');
-      const killer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-      await exited;
-      clearTimeout(killer);
-    }
+    await service.stop();
     await deletePrefix(redis, prefix);
     redis.disconnect();
-    await rm(dataDir, { recursive: true, force: true });
   }
   if (failed) process.exitCode = 1;
 }
