@@ -2,7 +2,7 @@
  * Per-prompt values kept by label in typed arrays that grow as labels do (labels come from one
  * counter, so they are dense): a few bytes per prompt where a Map entry costs 40 to 80.
  */
-export class Column<T extends Float64Array | Int32Array | Uint8Array> {
+export class Column<T extends Float64Array | Int32Array | Uint16Array | Uint8Array> {
   constructor(
     private data: T,
     /** The value of a label never set. */
