@@ -4,9 +4,8 @@ import { SimilarPrompts } from '../../model/search/similar-prompts.js';
 import { HnswVectorIndex, type HnswParams } from './hnsw-index.js';
 import { readSnapshot, writeSnapshot } from './index-snapshot.js';
 import { Bm25Index } from '../lexical/bm25-index.js';
-import { runScript } from '../redis/schema.js';
 import { PromptClusters } from '../../model/search/prompt-clusters.js';
-import { VECTOR_LOG, type RedisKeys } from '../redis/schema.js';
+import { runScript, VECTOR_LOG, type RedisKeys } from '../redis/schema.js';
 
 export interface IndexFollowerOptions {
   redis: Redis;

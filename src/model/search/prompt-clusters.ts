@@ -101,7 +101,7 @@ export class PromptClusters {
     const near = neighbours.find((n) => n.label !== p.label && n.similarity >= this.similarity && this.clusterOf.get(n.label) >= 0);
     let c = near ? this.clusters.get(this.clusterIdOf(near.label)!) : undefined;
     if (!c) {
-      c = { id: `cl_${(this.next++).toString(36)}`, size: 0, firstTs: p.ts, lastTs: p.ts, accounts: new Map(), areas: new Map(), days: new Map(), words: new Map(), examples: [] };
+      c = { id: clusterIdFor(this.next++), size: 0, firstTs: p.ts, lastTs: p.ts, accounts: new Map(), areas: new Map(), days: new Map(), words: new Map(), examples: [] };
       this.clusters.set(c.id, c);
     }
     this.place(p.label, c.id);
@@ -141,12 +141,12 @@ export class PromptClusters {
 
   clusterIdOf(label: number): string | undefined {
     const n = this.clusterOf.get(label);
-    return n < 0 ? undefined : `cl_${n.toString(36)}`;
+    return n < 0 ? undefined : clusterIdFor(n);
   }
 
   private place(label: number, id: string): void {
     if (this.clusterOf.get(label) < 0) this.placedCount++;
-    this.clusterOf.set(label, parseInt(id.slice(3), 36));
+    this.clusterOf.set(label, clusterNumber(id));
   }
 
   /** The cluster's label: its LABEL_WORDS words by class-based TF-IDF. */
@@ -251,6 +251,10 @@ export class PromptClusters {
     return { id: c.id, label: this.label(c), size: c.size, firstTs: c.firstTs, lastTs: c.lastTs, areas: Object.fromEntries(c.areas), accounts: c.accounts.size };
   }
 }
+
+/** Cluster ids are `cl_` and a counter in base 36; the clusterOf column keeps the counter. */
+const clusterIdFor = (n: number) => `cl_${n.toString(36)}`;
+const clusterNumber = (id: string) => parseInt(id.slice('cl_'.length), 36);
 
 function bump<K>(m: Map<K, number>, k: K): void {
   m.set(k, (m.get(k) ?? 0) + 1);

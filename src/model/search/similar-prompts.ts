@@ -117,7 +117,10 @@ export class SimilarPrompts {
 
   search(vector: Float32Array, query: SimilarQuery): SimilarHit[] {
     const filter = this.filterOf(query);
-    if (filter === 'nothing') return [];
+    return filter === 'nothing' ? [] : this.searchFiltered(vector, query, filter);
+  }
+
+  private searchFiltered(vector: Float32Array, query: SimilarQuery, filter: ((label: number) => boolean) | undefined): SimilarHit[] {
     if (query.accountId !== undefined) {
       const labels = this.labelsOf.of(this.accountIndex.get(query.accountId)!);
       if (labels.length <= EXACT_ACCOUNT_SEARCH) return this.exact(vector, labels, query.k, query.accountId, filter);
@@ -141,7 +144,7 @@ export class SimilarPrompts {
     const depth = mode === 'hybrid' ? query.k * FUSION_DEPTH : query.k;
     const filter = this.filterOf(query);
     if (filter === 'nothing') return [];
-    const byVector = mode === 'lexical' ? [] : this.search(vector, { ...query, k: depth });
+    const byVector = mode === 'lexical' ? [] : this.searchFiltered(vector, { ...query, k: depth }, filter);
     const byWords = mode === 'vector' || !this.lexical ? [] : this.lexical.search(text, depth, filter);
     const lexicalScore = new Map(byWords.map((h) => [h.label, h.score]));
     const similarity = new Map(byVector.map((h) => [h.label, h.similarity]));
