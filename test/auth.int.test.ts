@@ -80,8 +80,8 @@ describe('API keys and scopes', () => {
     expect((await call('/v1/search?text=x', KEYS.admin)).status).toBe(200);
     expect((await call('/v1/accounts', KEYS.admin)).status).toBe(200);
     // Only the two admitted posts reach the store (the rejected ones never claimed anything).
-    await vi.waitFor(async () => expect((await env.redis.keys(`${env.prefix}:prompt:*`)).length).toBe(2), { timeout: 10_000, interval: 50 });
-    expect(await env.redis.keys(`${env.prefix}:claim:*`)).toEqual([]);
+    await vi.waitFor(async () => expect((await env.shardKeys('prompt')).length).toBe(2), { timeout: 10_000, interval: 50 });
+    expect(await env.shardKeys('claim')).toEqual([]);
   });
 
   it('rate-limits per key with 429 and Retry-After, leaving other keys alone', async () => {
@@ -93,7 +93,7 @@ describe('API keys and scopes', () => {
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThanOrEqual(1);
     expect(limited.body).toMatchObject({ error: { code: 'rate_limited', message: expect.stringContaining('slow') } });
     expect((await call('/v1/search?text=x', KEYS.analyst)).status).toBe(200);
-    expect(await env.redis.exists(`${env.prefix}:ratelimit:slow`)).toBe(1);
+    expect(await env.redis.exists(env.keys.rateLimit('slow'))).toBe(1);
   });
 });
 

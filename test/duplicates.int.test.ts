@@ -1,4 +1,3 @@
-import { redisKeys } from '../src/adapters/redis/schema.js';
 import { describe, expect, it, vi } from 'vitest';
 import { manyPrompts, samplesFor } from './fixtures/prompts.js';
 import { getJson, postSamples, serviceUnderTest } from './helpers/service.js';
@@ -6,7 +5,7 @@ import { getJson, postSamples, serviceUnderTest } from './helpers/service.js';
 const { env, service } = await serviceUnderTest('dups');
 
 async function storedCount(): Promise<number> {
-  return Number((await env.redis.get(`${env.prefix}:seq:label`)) ?? 0);
+  return env.labelsIssued();
 }
 
 describe('duplicate submission', () => {
@@ -25,7 +24,7 @@ describe('duplicate submission', () => {
     expect((await postSamples(service().url, [...repeated, ...repeated])).body).toMatchObject({ accepted: 1, duplicates: 1 });
 
     await vi.waitFor(async () => expect(await storedCount()).toBe(26), { timeout: 10_000, interval: 50 });
-    const account = await env.redis.hgetall(redisKeys(env.prefix).account('acct-a'));
+    const account = await env.redis.hgetall(env.keys.of('acct-a').account('acct-a'));
     expect(Number(account.n)).toBe(25);
     await vi.waitFor(() => expect(service().index!.prompts.size).toBe(26), { timeout: 10_000, interval: 50 });
   });
@@ -41,7 +40,7 @@ describe('duplicate submission', () => {
     expect(accepted).toBe(distinct);
 
     await vi.waitFor(async () => expect(await storedCount()).toBe(before + distinct), { timeout: 15_000, interval: 50 });
-    expect(Number(await env.redis.hget(redisKeys(env.prefix).account('acct-c'), 'n'))).toBe(distinct);
+    expect(Number(await env.redis.hget(env.keys.of('acct-c').account('acct-c'), 'n'))).toBe(distinct);
     const { body } = await getJson(`${service().url}/v1/prompts/${shared[0]!.promptId}`);
     expect(body.accountId).toBe('acct-c');
   });

@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Queues } from '../jobs/registry.js';
+import { scanKeys } from '../src/adapters/redis/client.js';
 import { testEnv } from './helpers/service.js';
 
 const env = await testEnv('hostile');
@@ -156,9 +157,10 @@ async function send(c: Case): Promise<Response> {
 
 /** Keys other than the queues' own bookkeeping and the periodic score and campaign sweeps'. */
 async function dataKeys(): Promise<string[]> {
-  const keys = await env.redis.keys(`${env.prefix}:*`);
-  // Queue schedulers and the index replicas' log positions exist before any sample does.
-  const bookkeeping = new RegExp(`^${env.prefix}:((score|campaigns):.*|[a-z]+:(meta|stalled-check)|log:vectors:followers)$`);
+  const keys: string[] = [];
+  for await (const found of scanKeys(env.redis, env.keys.patterns)) keys.push(...found);
+  // Queue schedulers, the index replicas' log positions and the recorded layout exist before any sample does.
+  const bookkeeping = new RegExp(`^\\{?${env.prefix}(\\.\\d+)?\\}?:((score|campaigns):.*|[a-z]+:(meta|stalled-check)|log:vectors:followers|layout)$`);
   return keys.filter((k) => !bookkeeping.test(k)).sort();
 }
 
@@ -174,7 +176,7 @@ describe('hostile and bad input', () => {
   it('stored and enqueued nothing for any of them', async () => {
     expect(ingest.length + reads.length).toBeGreaterThanOrEqual(30);
     expect(await dataKeys()).toEqual([]);
-    const queues = new Queues(env.redis, env.prefix);
+    const queues = new Queues(env.redis, env.keys.queuePrefix);
     const counts = await queues.get('ingest').getJobCounts();
     await queues.close();
     expect(Object.values(counts).every((n) => n === 0)).toBe(true);
@@ -183,7 +185,7 @@ describe('hostile and bad input', () => {
   it('stores a good request on the same service, which the checks above would have seen', async () => {
     const res = await send({ name: 'good', body: { samples: [good] }, status: 202, code: '', names: '' });
     expect(res.status).toBe(202);
-    await vi.waitFor(async () => expect(await dataKeys()).toContain(`${env.prefix}:prompt:p-1`), { timeout: 10_000, interval: 50 });
+    await vi.waitFor(async () => expect(await dataKeys()).toContain(env.keys.of('acct-1').prompt('p-1')), { timeout: 10_000, interval: 50 });
     const stored = await fetch(`${service.url}/v1/prompts/p-1`);
     expect(await stored.json()).toMatchObject({ promptId: 'p-1', accountId: 'acct-1', text: good.text });
   });

@@ -37,10 +37,10 @@ describe('index snapshot', () => {
     const remaining = prompts.search(query, { k: 10, accountId: 'a7' });
     expect(remaining.some((h) => h.label === gone.label)).toBe(false);
 
-    const state = { lastLogId: '1-0', model: 'fake-bow', dimension: 32, size: prompts.size, writtenAt: new Date().toISOString() };
+    const state = { lastLogIds: ['1-0', '2-0'], model: 'fake-bow', dimension: 32, size: prompts.size, writtenAt: new Date().toISOString() };
     await writeSnapshot(dir, state, prompts.index as HnswVectorIndex, prompts.snapshot(), '', new PromptClusters(0.9).snapshot());
     const loaded = await readSnapshot(dir, { model: 'fake-bow', dimension: 32 }, params);
-    expect(loaded?.state.lastLogId).toBe('1-0');
+    expect(loaded?.state.lastLogIds).toEqual(['1-0', '2-0']);
     const restored = new SimilarPrompts(loaded!.index, loaded!.catalog);
     expect(restored.size).toBe(39_999);
     expect(restored.search(query, { k: 10, accountId: 'a7' })).toEqual(remaining);
@@ -52,7 +52,7 @@ describe('index snapshot', () => {
     dirs.push(dir);
     const prompts = new SimilarPrompts(HnswVectorIndex.create(32, params));
     prompts.add({ label: 1, promptId: 'p', accountId: 'a', vector: new Float32Array(32).fill(0.1) });
-    await writeSnapshot(dir, { lastLogId: '1-0', model: 'fake-bow', dimension: 32, size: 1, writtenAt: '' }, prompts.index as HnswVectorIndex, prompts.snapshot(), '', new PromptClusters(0.9).snapshot());
+    await writeSnapshot(dir, { lastLogIds: ['1-0'], model: 'fake-bow', dimension: 32, size: 1, writtenAt: '' }, prompts.index as HnswVectorIndex, prompts.snapshot(), '', new PromptClusters(0.9).snapshot());
     await expect(readSnapshot(dir, { model: 'glove-sif-100d', dimension: 100 }, params)).rejects.toThrow(IndexModelMismatchError);
   });
 });

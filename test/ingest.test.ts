@@ -9,8 +9,8 @@ function memoryStore(dieAfterCommits = Infinity) {
   const counts = new Map<string, number>();
   let commits = 0;
   const store: PromptStore = {
-    async findStored(ids) {
-      return new Set(ids.filter((id) => stored.has(id)));
+    async findStored(refs) {
+      return new Set(refs.filter((r) => stored.has(r.promptId)).map((r) => r.promptId));
     },
     async store(_batchId, samples) {
       if (commits++ >= dieAfterCommits) throw new Error('worker killed');

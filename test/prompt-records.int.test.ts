@@ -22,13 +22,13 @@ describe('stored prompt records', () => {
     const metadata = { emailDomain: 'example.com', ip: '203.0.113.7', userAgent: 'python-httpx/0.27.0', inputTokens: 60 };
     expect(await store.store('b1', [{ accountId: 'a1', promptId: 'p1', ts: 1_777_000_000_000, text, metadata, vector: new Float32Array([1, 0, 0, 0]), classification }])).toBe(1);
     // Every hash field is short, so Redis keeps the hash in its compact (listpack) encoding.
-    expect(await redis.object('ENCODING', keys.prompt('p1'))).toBe('listpack');
-    expect((await redis.strlen(keys.body('p1'))) < text.length).toBe(true);
+    expect(await redis.object('ENCODING', keys.of('a1').prompt('p1'))).toBe('listpack');
+    expect((await redis.strlen(keys.of('a1').body('p1'))) < text.length).toBe(true);
     expect(await store.getPrompt('p1')).toMatchObject({ promptId: 'p1', accountId: 'a1', text, metadata, label: 1, classification });
   });
 
   it('read records stored before bodies existed (text and metadata in the hash)', async () => {
-    await redis.hset(keys.prompt('old'), { a: 'a2', t: '1777000000000', x: 'an old prompt', l: '7', b: 'b0', m: '{"ip":"198.51.100.1"}', c: 'swe.web', r: 'swe', h: '0', q: '0.5' });
+    await redis.hset(keys.of('a2').prompt('old'), { a: 'a2', t: '1777000000000', x: 'an old prompt', l: '7', b: 'b0', m: '{"ip":"198.51.100.1"}', c: 'swe.web', r: 'swe', h: '0', q: '0.5' });
     expect(await store.getPrompt('old')).toMatchObject({ text: 'an old prompt', metadata: { ip: '198.51.100.1' }, label: 7, classification: { subArea: 'swe.web' } });
     expect(await store.getPrompt('missing')).toBeUndefined();
   });

@@ -1,6 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { ACCOUNT, redisKeys } from '../src/adapters/redis/schema.js';
+import { scanKeys } from '../src/adapters/redis/client.js';
+import { ACCOUNT } from '../src/adapters/redis/schema.js';
 import { startRedisServer } from './helpers/redis-server.js';
 import { REDIS_URL, testEnv } from './helpers/service.js';
 
@@ -43,15 +44,9 @@ async function post(ids: string[]): Promise<number> {
 }
 
 async function count(): Promise<{ stored: number; counted: number }> {
-  const keys = redisKeys(env.prefix);
   let stored = 0;
-  let cursor = '0';
-  do {
-    const [next, found] = await redis.scan(cursor, 'MATCH', `${env.prefix}:prompt:*`, 'COUNT', 1000);
-    cursor = next;
-    stored += found.length;
-  } while (cursor !== '0');
-  const perAccount = await Promise.all(Array.from({ length: ACCOUNTS }, (_, a) => redis.hget(keys.account(`acct-${a}`), ACCOUNT.prompts)));
+  for await (const found of scanKeys(redis, env.keys.shards.map((k) => k.prompt('*')))) stored += found.length;
+  const perAccount = await Promise.all(Array.from({ length: ACCOUNTS }, (_, a) => redis.hget(env.keys.of(`acct-${a}`).account(`acct-${a}`), ACCOUNT.prompts)));
   return { stored, counted: perAccount.reduce((n, v) => n + Number(v ?? 0), 0) };
 }
 

@@ -1,4 +1,5 @@
 import { Redis } from 'ioredis';
+import { scanKeys } from '../src/adapters/redis/client.js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startRedisServer } from './helpers/redis-server.js';
 import { testEnv } from './helpers/service.js';
@@ -45,12 +46,7 @@ async function post(ids: string[]): Promise<{ status: number; ms: number }> {
 
 async function storedPromptIds(): Promise<Set<string>> {
   const out = new Set<string>();
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${env.prefix}:prompt:*`, 'COUNT', 1000);
-    cursor = next;
-    for (const k of keys) out.add(k.slice(`${env.prefix}:prompt:`.length));
-  } while (cursor !== '0');
+  for await (const keys of scanKeys(redis, env.keys.shards.map((k) => k.prompt('*')))) for (const k of keys) out.add(k.slice(k.indexOf(':prompt:') + ':prompt:'.length));
   return out;
 }
 

@@ -3,7 +3,6 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { redisKeys } from '../src/adapters/redis/schema.js';
 import { getJson, postSamples, serviceUnderTest } from './helpers/service.js';
 
 /*
@@ -18,7 +17,7 @@ afterAll(() => rm(replicaDir, { recursive: true, force: true }));
 const t0 = Date.UTC(2026, 4, 1);
 const batch = (from: number, n: number) =>
   Array.from({ length: n }, (_, i) => ({ accountId: `acct-${(from + i) % 5}`, promptId: `r-${from + i}`, ts: t0 + (from + i) * 1000, text: `Explain how to solve exercise ex${from + i} about binary search trees and their rotations.` }));
-const logLength = () => env.redis.xlen(redisKeys(env.prefix).vectorLog);
+const logLength = () => env.logLength();
 
 describe('search replicas following one index log', () => {
   it('keeps the log for a stopped replica, which catches up when it returns', async () => {
@@ -43,7 +42,7 @@ describe('search replicas following one index log', () => {
     }
     // Both replicas have snapshotted all 80: the log is trimmed up to the last entry.
     await service().index!.snapshot();
-    expect(await logLength()).toBeLessThanOrEqual(1);
+    expect(await logLength()).toBeLessThanOrEqual(env.keys.shards.length);
   });
 
   it('refuses to serve from a log trimmed past its position (a new replica must start from a copied snapshot)', async () => {

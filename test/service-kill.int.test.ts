@@ -1,4 +1,3 @@
-import { redisKeys } from '../src/adapters/redis/schema.js';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
@@ -19,7 +18,6 @@ afterAll(async () => {
 
 type Sample = { accountId: string; promptId: string; ts: number; text: string };
 const indexDir = () => path.join(env.dataDir, 'index', env.prefix);
-const logKey = () => `${env.prefix}:log:vectors`;
 
 async function spawn(overrides: Record<string, string>) {
   const s = await env.spawnReady({ JOB_LOCK_MS: '1500', INGEST_CONCURRENCY: '2', ...overrides });
@@ -27,30 +25,18 @@ async function spawn(overrides: Record<string, string>) {
   return s;
 }
 
-async function snapshotState(): Promise<{ name: string; lastLogId: string; size: number } | undefined> {
+async function snapshotState(): Promise<{ name: string; lastLogIds: string[]; size: number } | undefined> {
   try {
     const name = (await readFile(path.join(indexDir(), 'CURRENT'), 'utf8')).trim();
-    const state = JSON.parse(await readFile(path.join(indexDir(), name, 'state.json'), 'utf8')) as { lastLogId: string; size: number };
-    return { name, lastLogId: state.lastLogId, size: state.size };
+    const state = JSON.parse(await readFile(path.join(indexDir(), name, 'state.json'), 'utf8')) as { lastLogIds: string[]; size: number };
+    return { name, lastLogIds: state.lastLogIds, size: state.size };
   } catch {
     return undefined;
   }
 }
 
-async function storedLabels(): Promise<number> {
-  return Number((await env.redis.get(`${env.prefix}:seq:label`)) ?? 0);
-}
-
-async function storedRecords(): Promise<number> {
-  let n = 0;
-  let cursor = '0';
-  do {
-    const [next, keys] = await env.redis.scan(cursor, 'MATCH', `${env.prefix}:prompt:*`, 'COUNT', 1000);
-    cursor = next;
-    n += keys.length;
-  } while (cursor !== '0');
-  return n;
-}
+const storedLabels = () => env.labelsIssued();
+const storedRecords = async () => (await env.shardKeys('prompt')).length;
 
 const indexSize = async (url: string) => (await getJson(`${url}/ready`)).body.indexSize as number;
 // Account-filtered searches: their answers depend only on that account's prompts, all indexed before the kill.
@@ -122,7 +108,7 @@ describe('the whole service killed with SIGKILL while ingesting', () => {
 
     // Nothing wrote a snapshot at the kill: the one from step 1 is still current, and the log holds the rest.
     expect(await snapshotState()).toEqual(snap);
-    const replayable = (await env.redis.xrange(logKey(), `(${snap.lastLogId}`, '+')).length;
+    const replayable = await env.logAfter(snap!.lastLogIds);
     expect(replayable).toBe(atKill - topics.cooking.length);
 
     // 3. Restarted: the index is the snapshot plus the replayed log, and the killed jobs are retried.
@@ -144,7 +130,7 @@ describe('the whole service killed with SIGKILL while ingesting', () => {
     const expected = new Map<string, number>();
     for (const s of acked) expected.set(s.accountId, (expected.get(s.accountId) ?? 0) + 1);
     for (const [accountId, n] of expected) {
-      expect([accountId, Number(await env.redis.hget(redisKeys(env.prefix).account(accountId), 'n'))]).toEqual([accountId, n]);
+      expect([accountId, Number(await env.redis.hget(env.keys.of(accountId).account(accountId), 'n'))]).toEqual([accountId, n]);
     }
     expect((await getJson(`${third.url}/v1/prompts/b0-0`)).body).toMatchObject({ promptId: 'b0-0', indexed: true });
     expect(await searches(third.url)).toEqual(before);

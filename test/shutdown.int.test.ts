@@ -1,4 +1,3 @@
-import { redisKeys } from '../src/adapters/redis/schema.js';
 import { readFile } from 'node:fs/promises';
 import { once } from 'node:events';
 import path from 'node:path';
@@ -21,7 +20,7 @@ afterAll(async () => {
 type Sample = { accountId: string; promptId: string; ts: number; text: string };
 const SHUTDOWN_TIMEOUT_MS = 10_000;
 const indexDir = () => path.join(env.dataDir, 'index', env.prefix);
-const q = (name: string) => `${env.prefix}:ingest:${name}`;
+const q = (name: string) => `${env.keys.queuePrefix}:ingest:${name}`;
 
 async function spawn() {
   const s = await env.spawnReady({ SNAPSHOT_INTERVAL_S: '3600', SHUTDOWN_TIMEOUT_MS: String(SHUTDOWN_TIMEOUT_MS), INGEST_CONCURRENCY: '2' });
@@ -31,7 +30,7 @@ async function spawn() {
 
 async function snapshotState() {
   const name = (await readFile(path.join(indexDir(), 'CURRENT'), 'utf8')).trim();
-  return JSON.parse(await readFile(path.join(indexDir(), name, 'state.json'), 'utf8')) as { lastLogId: string; size: number };
+  return JSON.parse(await readFile(path.join(indexDir(), name, 'state.json'), 'utf8')) as { lastLogIds: string[]; size: number };
 }
 
 /** Samples in ingest jobs that wait (or wait out a retry delay) in the queue. */
@@ -41,7 +40,7 @@ async function queuedSamples(): Promise<number> {
   for (const id of ids) n += (JSON.parse((await env.redis.hget(q(id), 'data'))!) as { samples: unknown[] }).samples.length;
   return n;
 }
-const stored = async () => Number((await env.redis.get(`${env.prefix}:seq:label`)) ?? 0);
+const stored = () => env.labelsIssued();
 const indexSize = async (url: string) => (await getJson(`${url}/ready`)).body.indexSize as number;
 const QUERIES = [
   ['roast chicken dinner recipe', 'cook'],
@@ -104,9 +103,10 @@ describe('SIGTERM while batches are being processed', () => {
     // The snapshot holds what was applied; the log keeps only what came after it (normally nothing).
     const snap = await snapshotState();
     expect(snap.size).toBeGreaterThan(refCount);
-    const after = (await env.redis.xrange(`${env.prefix}:log:vectors`, `(${snap.lastLogId}`, '+')).length;
+    const after = await env.logAfter(snap.lastLogIds);
     expect(snap.size + after).toBe(atExit);
-    expect(await env.redis.xlen(`${env.prefix}:log:vectors`)).toBe(after + 1);
+    // Each shard's log keeps the entry at the snapshot's position, and what came after.
+    expect(await env.logLength()).toBe(after + snap.lastLogIds.filter((id) => id !== '0').length);
 
     const second = await spawn();
     expect(await indexSize(second.url)).toBeGreaterThanOrEqual(atExit);
@@ -123,7 +123,7 @@ describe('SIGTERM while batches are being processed', () => {
     const expected = new Map<string, number>();
     for (const s of acked) expected.set(s.accountId, (expected.get(s.accountId) ?? 0) + 1);
     for (const [accountId, n] of expected) {
-      expect([accountId, Number(await env.redis.hget(redisKeys(env.prefix).account(accountId), 'n'))]).toEqual([accountId, n]);
+      expect([accountId, Number(await env.redis.hget(env.keys.of(accountId).account(accountId), 'n'))]).toEqual([accountId, n]);
     }
     expect(await env.redis.zcard(q('failed'))).toBe(0);
     expect(await second.stop('SIGTERM')).toBe(0);

@@ -1,4 +1,3 @@
-import { redisKeys } from '../src/adapters/redis/schema.js';
 import { once } from 'node:events';
 import type { ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -23,7 +22,7 @@ const BATCHES = 12;
 const PER_BATCH = 1000;
 
 async function stored(): Promise<number> {
-  return Number((await env.redis.get(`${env.prefix}:seq:label`)) ?? 0);
+  return env.labelsIssued();
 }
 
 function worker(): ChildProcess {
@@ -56,7 +55,7 @@ describe('a worker killed in the middle of a batch', () => {
     const second = worker();
     await vi.waitFor(async () => expect(await stored()).toBe(BATCHES * PER_BATCH), { timeout: 60_000, interval: 100 });
     for (const [accountId, n] of expected) {
-      expect(Number(await env.redis.hget(redisKeys(env.prefix).account(accountId), 'n'))).toBe(n);
+      expect(Number(await env.redis.hget(env.keys.of(accountId).account(accountId), 'n'))).toBe(n);
     }
     // Exactly one index-log entry per sample reaches the index.
     await vi.waitFor(() => expect(api.index!.prompts.size).toBe(BATCHES * PER_BATCH), { timeout: 20_000, interval: 100 });

@@ -7,10 +7,16 @@ export interface EmbeddedSample extends Sample {
   classification: Classification;
 }
 
+/** A stored prompt's address: promptIds are unique within an account, whose shard holds them. */
+export interface PromptRef {
+  promptId: string;
+  accountId: string;
+}
+
 /** What ingest needs from storage; the Redis implementation lives in src/adapters/redis. */
 export interface PromptStore {
   /** The subset of promptIds whose samples are already stored. */
-  findStored(promptIds: readonly string[]): Promise<Set<string>>;
+  findStored(refs: readonly PromptRef[]): Promise<Set<string>>;
   /**
    * Stores each sample that is not stored yet, counts it for its account, queues it for the
    * account's score and logs its vector for the index, all in one atomic step per sample.
@@ -39,7 +45,7 @@ export async function ingestBatch(
   deps: { embedder: Embedder; classifier: Classifier; store: PromptStore },
   onProgress: (done: number, total: number) => Promise<void> | void = () => {},
 ): Promise<IngestResult> {
-  const stored = await deps.store.findStored(samples.map((s) => s.promptId));
+  const stored = await deps.store.findStored(samples);
   const todo = samples.filter((s) => !stored.has(s.promptId));
   let committed = 0;
   for (let i = 0; i < todo.length; i += STORE_CHUNK) {

@@ -6,7 +6,7 @@ export interface ReclassifyStore {
   accountPages(pageSize: number): AsyncIterable<string[]>;
   countAccounts(): Promise<number>;
   promptsOf(accountId: string): Promise<{ promptId: string; text: string }[]>;
-  saveClassifications(updates: { promptId: string; classification: Classification }[]): Promise<void>;
+  saveClassifications(accountId: string, updates: { promptId: string; classification: Classification }[]): Promise<void>;
   /** Starts the account's profile over from all its stored prompts (folded by the next score sweep). */
   rebuildProfile(accountId: string): Promise<void>;
 }
@@ -32,7 +32,7 @@ export async function reclassifyAll(
       for (let i = 0; i < stored.length; i += EMBED_CHUNK) {
         const chunk = stored.slice(i, i + EMBED_CHUNK);
         const vectors = await deps.embedder.embed(chunk.map((p) => p.text));
-        await store.saveClassifications(chunk.map((p, j) => ({ promptId: p.promptId, classification: deps.classifier.classify(vectors[j]!, p.text) })));
+        await store.saveClassifications(accountId, chunk.map((p, j) => ({ promptId: p.promptId, classification: deps.classifier.classify(vectors[j]!, p.text) })));
       }
       await store.rebuildProfile(accountId);
       prompts += stored.length;

@@ -11,11 +11,11 @@
 import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Redis } from 'ioredis';
-import { loadConfig } from '../runtime/config.js';
+import { createRedis, masters } from '../adapters/redis/client.js';
+import { loadConfig, redisLayout } from '../runtime/config.js';
 import { createTransformersEmbedder } from '../adapters/transformers/transformers-embedder.js';
 import { HnswVectorIndex } from '../adapters/hnsw/hnsw-index.js';
-import { deletePrefix, redisKeys } from '../adapters/redis/schema.js';
+import { deletePrefix, redisKeys, sumOverShards } from '../adapters/redis/schema.js';
 import { parseArgs } from './args.js';
 import { percentile, startLocalService } from './local.js';
 
@@ -88,10 +88,12 @@ async function main(): Promise<void> {
   vectors.length = 0;
 
   const prefix = `bench-${randomBytes(4).toString('hex')}`;
-  const redis = new Redis(config.REDIS_URL);
-  const redisUsed = async () => Number(/used_memory:(\d+)/.exec(await redis.info('memory'))?.[1] ?? NaN);
+  const redis = createRedis({ url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES }, {});
+  // Summed over a cluster's masters.
+  const redisUsed = async () => (await Promise.all(masters(redis).map(async (m) => Number(/used_memory:(\d+)/.exec(await m.info('memory'))?.[1] ?? NaN)))).reduce((a, b) => a + b, 0);
   const redisBefore = await redisUsed();
-  const keys = redisKeys(prefix);
+  const keys = redisKeys(prefix, redisLayout(config));
+  const logLength = () => sumOverShards(keys, (k) => redis.xlen(k.vectorLog));
   const services: Awaited<ReturnType<typeof startLocalService>>[] = [];
   try {
     // Snapshots every SNAPSHOT_INTERVAL_S (60 s by default), as in production: they trim the index log.
@@ -145,7 +147,7 @@ async function main(): Promise<void> {
     log(`end to end: ${e2ePerS.toFixed(0)} prompts/s (all accepted in ${postedS.toFixed(1)} s, searchable after ${e2eS.toFixed(1)} s)`);
 
     // Scores trail indexing by a sweep or two; search is measured once the embed thread is idle again.
-    while ((await redis.scard(keys.dirty)) > 0) await new Promise((r) => setTimeout(r, 100));
+    while ((await sumOverShards(keys, (k) => redis.scard(k.dirty))) > 0) await new Promise((r) => setTimeout(r, 100));
     const scoredS = (performance.now() - t) / 1000;
     log(`every account scored after ${scoredS.toFixed(1)} s`);
 
@@ -165,8 +167,8 @@ async function main(): Promise<void> {
     const rss = await rssOf(url);
     const replicaRss = await Promise.all(searchUrls.slice(1).map(rssOf));
     // Memory in steady state: once a snapshot has trimmed the index log (it holds every vector until then).
-    for (const until = Date.now() + 120_000; (await redis.xlen(keys.vectorLog)) > texts.length / 100 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 500));
-    const logLeft = await redis.xlen(keys.vectorLog);
+    for (const until = Date.now() + 120_000; (await logLength()) > texts.length / 100 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 500));
+    const logLeft = await logLength();
     const redisGrew = (await redisUsed()) - redisBefore;
     const mb = (bytes: number) => Math.round(bytes / 2 ** 20);
     const result = {

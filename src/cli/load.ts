@@ -19,11 +19,12 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { Redis } from 'ioredis';
-import { loadConfig } from '../runtime/config.js';
+import type { Redis } from 'ioredis';
+import { createRedis, scanKeys } from '../adapters/redis/client.js';
+import { loadConfig, redisLayout } from '../runtime/config.js';
 import { parseArgs } from './args.js';
 import { percentile, startLocalService } from './local.js';
-import { ACCOUNT, deletePrefix, redisKeys } from '../adapters/redis/schema.js';
+import { ACCOUNT, deletePrefix, pipelineByShard, redisKeys, sumOverShards } from '../adapters/redis/schema.js';
 
 const args = parseArgs(process.argv.slice(2), {
   clients: '200',
@@ -74,14 +75,9 @@ async function loadTexts(): Promise<string[]> {
   return texts.filter((t) => t.trim().length > 0);
 }
 
-async function countKeys(redis: Redis, pattern: string): Promise<number> {
+async function countKeys(redis: Redis, patterns: string[]): Promise<number> {
   let n = 0;
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', pattern, 'COUNT', 5000);
-    cursor = next;
-    n += keys.length;
-  } while (cursor !== '0');
+  for await (const keys of scanKeys(redis, patterns)) n += keys.length;
   return n;
 }
 
@@ -99,7 +95,8 @@ async function main(): Promise<void> {
     MAX_BATCH_SAMPLES: String(Math.max(BATCH, 1000)),
   });
   const url = service.url;
-  const redis = new Redis(config.REDIS_URL);
+  const redis = createRedis({ url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES }, {});
+  const keys = redisKeys(prefix, redisLayout(config));
   const headers = { 'content-type': 'application/json', authorization: `Bearer ${key}` };
   let failed = false;
   try {
@@ -189,11 +186,12 @@ async function main(): Promise<void> {
 
     // Drain: every acknowledged sample stored (label sequence) and applied to the index.
     const drainBy = Date.now() + DRAIN_S * 1000;
-    const labelKey = `${prefix}:seq:label`;
+    // Each shard numbers its own prompts: the sequences together count what was stored.
+    const labelCount = () => sumOverShards(keys, async (k) => Number((await redis.get(k.labelSeq)) ?? 0));
     let drained = false;
     let lastLog = 0;
     for (;;) {
-      const stored = Number((await redis.get(labelKey)) ?? 0);
+      const stored = await labelCount();
       const indexSize = (await ready()).indexSize;
       if (stored >= ackedSamples && indexSize >= stored) {
         drained = true;
@@ -209,18 +207,17 @@ async function main(): Promise<void> {
     const drainS = (performance.now() - t0) / 1000 - postedS;
     // Settle: anything still queued or in flight would show up as a surplus.
     await sleep(1000);
-    const storedRecords = await countKeys(redis, `${prefix}:prompt:*`);
-    const labels = Number((await redis.get(labelKey)) ?? 0);
-    const accountIds = await redis.smembers(`${prefix}:accounts`);
-    const pipe = redis.pipeline();
-    for (const a of accountIds) pipe.hget(redisKeys(prefix).account(a), ACCOUNT.prompts);
-    const accountSum = ((await pipe.exec()) ?? []).reduce((s, [, v]) => s + Number(v ?? 0), 0);
+    const storedRecords = await countKeys(redis, keys.shards.map((k) => k.prompt('*')));
+    const labels = await labelCount();
+    const accountIds = (await Promise.all(keys.shards.map((k) => redis.smembers(k.accounts)))).flat();
+    const counts = await pipelineByShard(redis, accountIds, (a) => keys.of(a), (p, k, a) => p.hget(k.account(a), ACCOUNT.prompts));
+    const accountSum = counts.reduce((sum, [n]) => sum + Number(n ?? 0), 0);
     const indexSize = (await ready()).indexSize;
     const queue = {
-      waiting: await redis.llen(`${prefix}:ingest:wait`),
-      active: await redis.llen(`${prefix}:ingest:active`),
-      delayed: await redis.zcard(`${prefix}:ingest:delayed`),
-      failed: await redis.zcard(`${prefix}:ingest:failed`),
+      waiting: await redis.llen(`${keys.queuePrefix}:ingest:wait`),
+      active: await redis.llen(`${keys.queuePrefix}:ingest:active`),
+      delayed: await redis.zcard(`${keys.queuePrefix}:ingest:delayed`),
+      failed: await redis.zcard(`${keys.queuePrefix}:ingest:failed`),
     };
     const lost = Math.max(0, ackedSamples - Math.min(storedRecords, labels, accountSum, indexSize));
     const doubled = Math.max(0, Math.max(storedRecords, labels, accountSum, indexSize) - ackedSamples);

@@ -54,6 +54,21 @@ const schema = z.object({
   HOST: z.string().default('0.0.0.0'),
   PORT: z.coerce.number().int().min(0).max(65535).default(8080),
   REDIS_URL: z.string().url().default('redis://127.0.0.1:6379'),
+  /**
+   * Some nodes of a Redis Cluster (`host:port,host:port`); when set, the service talks to the
+   * cluster (REDIS_URL is ignored), discovering the other nodes from these.
+   */
+  REDIS_CLUSTER_NODES: z
+    .string()
+    .regex(/^[^\s,:]+:\d{1,5}(,[^\s,:]+:\d{1,5})*$/, 'REDIS_CLUSTER_NODES is a comma-separated list of host:port')
+    .transform((s) => s.split(',').map((n) => ({ host: n.slice(0, n.lastIndexOf(':')), port: Number(n.slice(n.lastIndexOf(':') + 1)) })))
+    .optional(),
+  /**
+   * Slot groups the account state is split over (schema.ts): on a cluster, how many masters it
+   * can spread over. Fixed once data is written (the service refuses to start on another count);
+   * unset means 1 on one Redis and 16 on a cluster.
+   */
+  REDIS_SHARDS: z.coerce.number().int().min(1).max(1024).optional(),
   /** Namespaces every Redis key and queue, so several deployments (or tests) share one Redis. */
   KEY_PREFIX: z
     .string()
@@ -129,6 +144,7 @@ const refined = schema
     message: 'WEBHOOK_SECRET is required when WEBHOOK_URL is set (deliveries are signed)',
     path: ['WEBHOOK_SECRET'],
   })
+  .transform((c) => ({ ...c, REDIS_CLUSTER_NODES: c.REDIS_CLUSTER_NODES ?? [], REDIS_SHARDS: c.REDIS_SHARDS ?? (c.REDIS_CLUSTER_NODES ? 16 : 1) }))
   // Running without keys must be asked for: production configuration never falls into it silently.
   .transform((c) => ({ ...c, AUTH: c.AUTH ?? (c.NODE_ENV === 'production' ? 'keys' : 'none') }) as typeof c & { AUTH: 'keys' | 'none' })
   .refine((c) => c.AUTH === 'none' || c.ROLE === 'worker' || c.API_KEYS.length > 0, {
@@ -149,4 +165,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);
   }
   return parsed.data;
+}
+
+/** How the Redis keys are laid out (RedisLayout in schema.ts): tagged for a cluster, and over how many shards. */
+export function redisLayout(config: Config): { shards: number; tagged: boolean } {
+  return { shards: config.REDIS_SHARDS, tagged: config.REDIS_CLUSTER_NODES.length > 0 };
 }

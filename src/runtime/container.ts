@@ -1,4 +1,5 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
+import { createRedis } from '../adapters/redis/client.js';
 import type { Logger } from 'pino';
 import { Queues } from '../../jobs/registry.js';
 import { loadCalibration, loadDetectionParams, loadDetector, loadTaxonomy } from '../adapters/files/model-files.js';
@@ -6,7 +7,7 @@ import { RedisAccountStore } from '../adapters/redis/redis-account-store.js';
 import { RedisCampaignStore } from '../adapters/redis/redis-campaign-store.js';
 import { RedisFleetStore } from '../adapters/redis/redis-fleet-store.js';
 import { RedisVerdictStore } from '../adapters/redis/redis-verdict-store.js';
-import { redisKeys, type RedisKeys } from '../adapters/redis/schema.js';
+import { assertLayout, redisKeys, type RedisKeys } from '../adapters/redis/schema.js';
 import { assertStoreModel, RedisPromptStore } from '../adapters/redis/redis-prompt-store.js';
 import { TaxonomySource } from '../adapters/redis/taxonomy-source.js';
 import { createTransformersEmbedder } from '../adapters/transformers/transformers-embedder.js';
@@ -15,7 +16,7 @@ import type { Calibration } from '../model/scoring/calibration.js';
 import { buildClassifier, type Classifier } from '../model/scoring/classifier.js';
 import type { DetectionParams } from '../model/scoring/detection-params.js';
 import type { Detector } from '../model/scoring/detector.js';
-import type { Config } from './config.js';
+import { redisLayout, type Config } from './config.js';
 import { Lifecycle } from './lifecycle.js';
 
 /**
@@ -66,7 +67,7 @@ function once<T>(make: () => Promise<T>): () => Promise<T> {
  */
 export function buildContainer(config: Config, role: Role, logger: Logger): Container {
   const lifecycle = new Lifecycle(logger);
-  const keys = redisKeys(config.KEY_PREFIX);
+  const keys = redisKeys(config.KEY_PREFIX, redisLayout(config));
 
   const redis = once(async () => {
     if (role === 'offline') throw new Error('the offline tools run without Redis');
@@ -75,10 +76,11 @@ export function buildContainer(config: Config, role: Role, logger: Logger): Cont
       async () => {
         // The HTTP side answers 503 while Redis is away instead of queueing requests in memory;
         // workers wait it out and resume their jobs when it returns.
+        const target = { url: config.REDIS_URL, clusterNodes: config.REDIS_CLUSTER_NODES };
         const client =
           role === 'http'
-            ? new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 })
-            : new Redis(config.REDIS_URL, { lazyConnect: true, maxRetriesPerRequest: null });
+            ? createRedis(target, { lazyConnect: true, maxRetriesPerRequest: 1, enableOfflineQueue: false, connectTimeout: 2000 })
+            : createRedis(target, { lazyConnect: true, maxRetriesPerRequest: null });
         client.on('error', (err) => logger.warn({ err: err.message, role }, 'redis connection error'));
         await client.connect();
         return client;
@@ -91,7 +93,7 @@ export function buildContainer(config: Config, role: Role, logger: Logger): Cont
     const conn = await redis();
     return lifecycle.start(
       'queues',
-      () => new Queues(conn, config.KEY_PREFIX, (err, queue) => logger.warn({ err: err.message, queue }, 'queue connection error')),
+      () => new Queues(conn, keys.queuePrefix, (err, queue) => logger.warn({ err: err.message, queue }, 'queue connection error')),
       (q) => q.close(),
     );
   });
@@ -110,6 +112,7 @@ export function buildContainer(config: Config, role: Role, logger: Logger): Cont
     async stores(model) {
       const conn = await redis();
       const prompts = new RedisPromptStore(conn, keys, model);
+      await assertLayout(conn, keys);
       await assertStoreModel(prompts, config.KEY_PREFIX, model);
       return {
         prompts,

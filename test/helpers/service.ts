@@ -6,25 +6,55 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { Redis } from 'ioredis';
-import { loadConfig, type Config } from '../../src/runtime/config.js';
+import { createRedis, scanKeys } from '../../src/adapters/redis/client.js';
+import { loadConfig, redisLayout, type Config } from '../../src/runtime/config.js';
 import { createLogger } from '../../src/runtime/log.js';
 import { startService, type RunningService } from '../../src/runtime/service.js';
-import { deletePrefix } from '../../src/adapters/redis/schema.js';
+import { deletePrefix, redisKeys, sumOverShards } from '../../src/adapters/redis/schema.js';
 
 export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
+/**
+ * The Redis layout the suite runs on: `REDIS_SHARDS=3 npm test` runs every test on the sharded,
+ * tagged layout a cluster uses, and `REDIS_CLUSTER_NODES=host:port,...` runs it on a cluster.
+ */
+const LAYOUT: Record<string, string> = Object.fromEntries(
+  (['REDIS_SHARDS', 'REDIS_CLUSTER_NODES'] as const).flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : [])),
+);
+
 /** A key prefix and data dir of its own, so tests never see each other's state. */
-export async function testEnv(name: string) {
+export async function testEnv(name: string, layout: { REDIS_SHARDS?: string; REDIS_CLUSTER_NODES?: string } = {}) {
   const prefix = `t-${name}-${randomBytes(4).toString('hex')}`;
   const dataDir = await mkdtemp(path.join(tmpdir(), `dr-${name}-`));
-  const redis = new Redis(REDIS_URL);
+  const redisLayoutEnv = { ...LAYOUT, ...layout };
+  const base = loadConfig({ REDIS_URL, ...redisLayoutEnv });
+  const redis = createRedis({ url: REDIS_URL, clusterNodes: base.REDIS_CLUSTER_NODES }, {});
   return {
     prefix,
     dataDir,
     redis,
+    /** The keys the service under test writes. */
+    keys: redisKeys(prefix, redisLayout(base)),
+    /** Labels the store has handed out: prompts stored, over every shard. */
+    async labelsIssued(): Promise<number> {
+      return sumOverShards(this.keys, async (k) => Number((await redis.get(k.labelSeq)) ?? 0));
+    },
+    /** Index-log entries over every shard. */
+    logLength(): Promise<number> {
+      return sumOverShards(this.keys, (k) => redis.xlen(k.vectorLog));
+    },
+    /** Index-log entries after a snapshot's positions (one per shard): what a restart replays. */
+    async logAfter(lastLogIds: readonly string[]): Promise<number> {
+      return sumOverShards(this.keys, async (k) => (await redis.xrange(k.vectorLog, `(${lastLogIds[k.shard]}`, '+')).length);
+    },
+    /** Keys of one kind (`prompt`, `claim`) over every shard, e.g. for `promptId`s: `(await env.shardKeys('prompt')).map(...)`. */
+    async shardKeys(kind: 'prompt' | 'claim'): Promise<string[]> {
+      const out: string[] = [];
+      for await (const found of scanKeys(redis, this.keys.shards.map((k) => k[kind]('*')))) out.push(...found);
+      return out;
+    },
     config(overrides: Record<string, string> = {}): Config {
-      return loadConfig({ REDIS_URL, KEY_PREFIX: prefix, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...overrides });
+      return loadConfig({ REDIS_URL, ...redisLayoutEnv, KEY_PREFIX: prefix, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'silent', ...overrides });
     },
     async start(overrides: Record<string, string> = {}): Promise<RunningService & { url: string }> {
       const config = this.config(overrides);
@@ -33,7 +63,7 @@ export async function testEnv(name: string) {
     },
     /** Runs the service as a child process, for tests that kill it. */
     spawn(overrides: Record<string, string> = {}): ChildProcess {
-      const env = { ...process.env, REDIS_URL, KEY_PREFIX: prefix, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...overrides };
+      const env = { ...process.env, REDIS_URL, ...redisLayoutEnv, KEY_PREFIX: prefix, DATA_DIR: dataDir, PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...overrides };
       return spawn(process.execPath, ['--import', 'tsx', 'src/runtime/main.ts'], { env, stdio: ['ignore', 'inherit', 'inherit'] });
     },
     /** Runs the whole service as a child process on a free port and waits until it is ready. */

@@ -5,7 +5,8 @@ import { HnswVectorIndex, type HnswParams } from './hnsw-index.js';
 import { readSnapshot, writeSnapshot } from './index-snapshot.js';
 import { Bm25Index } from '../lexical/bm25-index.js';
 import { PromptClusters } from '../../model/search/prompt-clusters.js';
-import { runScript, VECTOR_LOG, type RedisKeys } from '../redis/schema.js';
+import { duplicateRedis } from '../redis/client.js';
+import { runScript, VECTOR_LOG, type RedisKeys, type ShardKeys } from '../redis/schema.js';
 
 export interface IndexFollowerOptions {
   redis: Redis;
@@ -54,11 +55,13 @@ const FOLLOWER_TTL_MS = 7 * 24 * 3600 * 1000;
  */
 export class IndexFollower {
   readonly prompts: SimilarPrompts;
-  private lastLogId: string;
-  private snapshotLogId: string;
+  /** Per shard, the last log entry applied, and the last one the written snapshot holds. */
+  private readonly lastLogIds: string[];
+  private snapshotLogIds: string[];
   private running = false;
-  private loop: Promise<void> | undefined;
-  private readonly reader: Redis;
+  private loops: Promise<void>[] = [];
+  /** Per shard a reader: a blocking XREAD holds its connection, and in a cluster reads one slot. */
+  private readonly readers: Redis[];
   private snapshotTimer: NodeJS.Timeout | undefined;
   // hnswlib writes a snapshot on a background thread; applying entries meanwhile would race it.
   private exclusive: Promise<unknown> = Promise.resolve();
@@ -68,27 +71,33 @@ export class IndexFollower {
     prompts: SimilarPrompts,
     private readonly lexical: Bm25Index,
     readonly clusters: PromptClusters,
-    lastLogId: string,
+    lastLogIds: string[],
   ) {
     this.prompts = prompts;
-    this.lastLogId = lastLogId;
-    this.snapshotLogId = lastLogId;
-    // A blocking XREAD holds its connection, so it gets its own, which waits out Redis outages.
-    this.reader = opts.redis.duplicate({ lazyConnect: false, enableOfflineQueue: true, maxRetriesPerRequest: null });
-    this.reader.on('error', (err) => opts.logger.warn({ err: err.message }, 'index log reader connection error'));
+    this.lastLogIds = [...lastLogIds];
+    this.snapshotLogIds = [...lastLogIds];
+    // Readers wait out Redis outages.
+    this.readers = opts.keys.shards.map(() => {
+      const reader = duplicateRedis(opts.redis, { lazyConnect: false, enableOfflineQueue: true, maxRetriesPerRequest: null });
+      reader.on('error', (err) => opts.logger.warn({ err: err.message }, 'index log reader connection error'));
+      return reader;
+    });
   }
 
   static async open(opts: IndexFollowerOptions): Promise<IndexFollower> {
     const snap = await readSnapshot(opts.dataDir, { model: opts.model.id, dimension: opts.model.dimension }, opts.hnsw);
     if (snap) {
-      opts.logger.info({ size: snap.state.size, lastLogId: snap.state.lastLogId }, 'index snapshot loaded');
+      if (snap.state.lastLogIds.length !== opts.keys.shards.length) {
+        throw new Error(`the index in ${opts.dataDir} follows ${snap.state.lastLogIds.length} log shards but REDIS_SHARDS is ${opts.keys.shards.length}; use another DATA_DIR`);
+      }
+      opts.logger.info({ size: snap.state.size, lastLogIds: snap.state.lastLogIds }, 'index snapshot loaded');
       const lexical = snap.lexical ? Bm25Index.load(snap.lexical) : Bm25Index.create();
       const clusters = new PromptClusters(opts.clusterSimilarity, snap.clusters ?? undefined);
-      return new IndexFollower(opts, new SimilarPrompts(snap.index, snap.catalog, lexical), lexical, clusters, snap.state.lastLogId);
+      return new IndexFollower(opts, new SimilarPrompts(snap.index, snap.catalog, lexical), lexical, clusters, snap.state.lastLogIds);
     }
     const lexical = Bm25Index.create();
     const index = HnswVectorIndex.create(opts.model.dimension, opts.hnsw);
-    return new IndexFollower(opts, new SimilarPrompts(index, undefined, lexical), lexical, new PromptClusters(opts.clusterSimilarity), '0');
+    return new IndexFollower(opts, new SimilarPrompts(index, undefined, lexical), lexical, new PromptClusters(opts.clusterSimilarity), opts.keys.shards.map(() => '0'));
   }
 
   /** Applies everything logged so far, then keeps following in the background. */
@@ -97,9 +106,9 @@ export class IndexFollower {
     // Hold the log at this snapshot's position before anyone trims it again.
     await this.trimBehindSlowest();
     this.running = true;
-    while ((await this.applyOnce(0)) > 0);
+    for (const shard of this.opts.keys.shards) while ((await this.applyOnce(shard, 0)) > 0);
     this.opts.logger.info({ size: this.prompts.size }, 'index caught up with the log');
-    this.loop = this.follow();
+    this.loops = this.opts.keys.shards.map((shard) => this.follow(shard));
     this.snapshotTimer = setInterval(() => void this.snapshot().catch((err) => this.opts.logger.error({ err }, 'index snapshot failed')), this.opts.snapshotIntervalMs);
     this.snapshotTimer.unref();
   }
@@ -107,8 +116,8 @@ export class IndexFollower {
   async stop(): Promise<void> {
     this.running = false;
     if (this.snapshotTimer) clearInterval(this.snapshotTimer);
-    await this.loop;
-    this.reader.disconnect();
+    await Promise.all(this.loops);
+    for (const reader of this.readers) reader.disconnect();
     await this.snapshot();
   }
 
@@ -118,26 +127,29 @@ export class IndexFollower {
   }
 
   private async writeSnapshot(): Promise<void> {
-    if (this.lastLogId === this.snapshotLogId) return;
-    const lastLogId = this.lastLogId;
+    if (this.lastLogIds.every((id, s) => id === this.snapshotLogIds[s])) return;
+    const lastLogIds = [...this.lastLogIds];
     const index = this.prompts.index as HnswVectorIndex;
     await writeSnapshot(
       this.opts.dataDir,
-      { lastLogId, model: this.opts.model.id, dimension: this.opts.model.dimension, size: this.prompts.size, writtenAt: new Date().toISOString() },
+      { lastLogIds, model: this.opts.model.id, dimension: this.opts.model.dimension, size: this.prompts.size, writtenAt: new Date().toISOString() },
       index,
       this.prompts.snapshot(),
       this.lexical.toJSON(),
       this.clusters.snapshot(),
     );
-    this.snapshotLogId = lastLogId;
+    this.snapshotLogIds = lastLogIds;
     await this.trimBehindSlowest();
-    this.opts.logger.info({ size: this.prompts.size, lastLogId }, 'index snapshot written');
+    this.opts.logger.info({ size: this.prompts.size, lastLogIds }, 'index snapshot written');
   }
 
-  /** Records this follower's snapshot position and trims the log behind the slowest replica. */
+  /** Records this follower's snapshot position in each shard's log and trims it behind the slowest replica. */
   private async trimBehindSlowest(): Promise<void> {
-    const k = this.opts.keys;
-    await runScript(this.opts.redis, 'trimLog', [k.indexFollowers, k.vectorLog], [this.opts.followerId, this.snapshotLogId, Date.now(), FOLLOWER_TTL_MS]);
+    await Promise.all(
+      this.opts.keys.shards.map((k) =>
+        runScript(this.opts.redis, 'trimLog', [k.indexFollowers, k.vectorLog], [this.opts.followerId, this.snapshotLogIds[k.shard]!, Date.now(), FOLLOWER_TTL_MS]),
+      ),
+    );
   }
 
   /**
@@ -145,24 +157,29 @@ export class IndexFollower {
    * this one was away longer than FOLLOWER_TTL_MS): replaying it would serve an index with holes.
    */
   private async checkNoGap(): Promise<void> {
-    const info = (await this.opts.redis.call('XINFO', 'STREAM', this.opts.keys.vectorLog).catch(() => null)) as unknown[] | null;
+    for (const k of this.opts.keys.shards) await this.checkNoGapIn(k);
+  }
+
+  private async checkNoGapIn(k: ShardKeys): Promise<void> {
+    const info = (await this.opts.redis.call('XINFO', 'STREAM', k.vectorLog).catch(() => null)) as unknown[] | null;
     if (!info) return; // no log yet
     const field = (name: string) => info[info.indexOf(name) + 1];
     const length = Number(field('length'));
     if (!(Number(field('entries-added')) > length)) return; // never trimmed
     // A follower's own trims keep the entry at its position, so the log starts at or before it.
     const first = length > 0 ? String((field('first-entry') as [unknown])[0]) : String(field('last-generated-id'));
-    if (olderId(this.lastLogId, first)) {
+    const position = this.lastLogIds[k.shard]!;
+    if (olderId(position, first)) {
       throw new Error(
-        `the index log was trimmed up to ${first}, past this index's position ${this.lastLogId} (${this.opts.dataDir}): this replica is new or was away too long; copy a current snapshot from another replica into its data dir`,
+        `the index log ${k.vectorLog} was trimmed up to ${first}, past this index's position ${position} (${this.opts.dataDir}): this replica is new or was away too long; copy a current snapshot from another replica into its data dir`,
       );
     }
   }
 
-  private async follow(): Promise<void> {
+  private async follow(shard: ShardKeys): Promise<void> {
     while (this.running) {
       try {
-        await this.applyOnce(BLOCK_MS);
+        await this.applyOnce(shard, BLOCK_MS);
       } catch (err) {
         if (!this.running) return;
         this.opts.logger.error({ err }, 'index log read failed; retrying');
@@ -177,25 +194,25 @@ export class IndexFollower {
     return run;
   }
 
-  private async applyOnce(blockMs: number): Promise<number> {
-    const res = await this.readLog(blockMs);
-    return this.serially(async () => this.apply(res));
+  private async applyOnce(shard: ShardKeys, blockMs: number): Promise<number> {
+    const res = await this.readLog(shard, blockMs);
+    return this.serially(async () => this.apply(shard.shard, res));
   }
 
-  private async readLog(blockMs: number) {
+  private async readLog(shard: ShardKeys, blockMs: number) {
     const args: (string | number)[] = ['COUNT', READ_COUNT];
     if (blockMs > 0) args.push('BLOCK', blockMs);
-    const res = (await this.reader.xreadBuffer(...(args as ['COUNT', number]), 'STREAMS', this.opts.keys.vectorLog, this.lastLogId)) as
+    const res = (await this.readers[shard.shard]!.xreadBuffer(...(args as ['COUNT', number]), 'STREAMS', shard.vectorLog, this.lastLogIds[shard.shard]!)) as
       | [Buffer, [Buffer, Buffer[]][]][]
       | null;
     return res?.[0]?.[1] ?? [];
   }
 
-  private async apply(entries: [Buffer, Buffer[]][]): Promise<number> {
+  private async apply(shard: number, entries: [Buffer, Buffer[]][]): Promise<number> {
     for (const [n, [id, fields]] of entries.entries()) {
       if (n > 0 && n % APPLY_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
       const f = fieldMap(fields);
-      this.lastLogId = id.toString();
+      this.lastLogIds[shard] = id.toString();
       const deleted = f.get(VECTOR_LOG.deleted);
       if (deleted) {
         this.prompts.remove(Number(deleted.toString()));

@@ -5,8 +5,8 @@ import type { CatalogSnapshot } from '../../model/search/similar-prompts.js';
 import { HnswVectorIndex, type HnswParams } from './hnsw-index.js';
 
 export interface SnapshotState {
-  /** Last index-log entry the snapshot contains; replay resumes after it. */
-  lastLogId: string;
+  /** Per shard (schema.ts), the last index-log entry the snapshot contains; replay resumes after it. */
+  lastLogIds: string[];
   model: string;
   dimension: number;
   size: number;
@@ -37,7 +37,7 @@ export async function writeSnapshot(
   clusters: ClustersSnapshot,
 ): Promise<void> {
   await mkdir(dir, { recursive: true });
-  const name = `snap-${state.lastLogId.replace(/[^0-9-]/g, '')}-${Date.now()}`;
+  const name = `snap-${Date.now()}`;
   const target = path.join(dir, name);
   await mkdir(target, { recursive: true });
   await index.save(path.join(target, 'hnsw.bin'));
@@ -65,7 +65,10 @@ export async function readSnapshot(
     return undefined;
   }
   const target = path.join(dir, name);
-  const state = JSON.parse(await readFile(path.join(target, 'state.json'), 'utf8')) as SnapshotState;
+  // Snapshots from before shards hold one log position.
+  const stored = JSON.parse(await readFile(path.join(target, 'state.json'), 'utf8')) as SnapshotState & { lastLogId?: string };
+  const { lastLogId, ...rest } = stored;
+  const state: SnapshotState = lastLogId === undefined ? rest : { ...rest, lastLogIds: [lastLogId] };
   if (state.model !== expect.model || state.dimension !== expect.dimension) {
     throw new IndexModelMismatchError(
       `the index in ${dir} was built with model ${state.model} (${state.dimension}-d), ` +

@@ -7,8 +7,8 @@ import type { Classification } from '../../model/scoring/classifier.js';
 import type { Sample } from '../../model/sample.js';
 import { upgradeProfile, type ClassifiedPrompt } from '../../model/scoring/profile.js';
 import type { Tier } from '../../model/scoring/score.js';
-import { OUTBOX_MAXLEN } from './outbox.js';
-import { ACCOUNT, classificationFields, decodeAccount, runScript, type RedisKeys } from './schema.js';
+import { applyAllEffects, applyShardEffects } from './effects-relay.js';
+import { accountPages, ACCOUNT, classificationFields, decodeAccount, pipelineByShard, runScript, sumOverShards, type RedisKeys } from './schema.js';
 import type { RedisPromptStore } from './redis-prompt-store.js';
 
 /** Prompts one erasure or retention script call drops at most. */
@@ -21,18 +21,27 @@ export class RedisAccountStore implements AccountStateStore, ReclassifyStore, Re
     private readonly prompts: RedisPromptStore,
   ) {}
 
+  /** Up to `limit` accounts, drawn from every shard's dirty set. */
   async dirtyAccounts(limit: number): Promise<string[]> {
-    return this.redis.srandmember(this.keys.dirty, limit);
+    const each = Math.ceil(limit / this.keys.shards.length);
+    const drawn = await Promise.all(this.keys.shards.map((k) => this.redis.srandmember(k.dirty, each)));
+    return drawn.flat().slice(0, limit);
+  }
+
+  /** Applies what folds and drops left in the shards' outboxes to the keys read across accounts. */
+  applyEffects(): Promise<number> {
+    return applyAllEffects(this.redis, this.keys);
   }
 
   async loadForFold(accountId: string, maxPrompts: number): Promise<FoldInput> {
+    const k = this.keys.of(accountId);
     const [[, fields], [, ids]] = (await this.redis
       .multi()
-      .hmget(this.keys.account(accountId), ACCOUNT.version, ACCOUNT.profile, ACCOUNT.tier, ACCOUNT.scoredAt)
-      .lrange(this.keys.pending(accountId), 0, maxPrompts - 1)
+      .hmget(k.account(accountId), ACCOUNT.version, ACCOUNT.profile, ACCOUNT.tier, ACCOUNT.scoredAt)
+      .lrange(k.pending(accountId), 0, maxPrompts - 1)
       .exec()) as [[null, (string | null)[]], [null, string[]]];
     const [v, profile, tier, scoredAt] = fields;
-    const records = await this.prompts.getPrompts(ids);
+    const records = await this.prompts.getPrompts(ids.map((promptId) => ({ promptId, accountId })));
     const prompts: ClassifiedPrompt[] = [];
     records.forEach((r) => {
       if (r) prompts.push({ promptId: r.promptId, ts: r.ts, text: r.text, ...r.classification, ...(r.metadata ? { metadata: r.metadata as Sample['metadata'] } : {}) });
@@ -52,13 +61,8 @@ export class RedisAccountStore implements AccountStateStore, ReclassifyStore, Re
     const event = r.raised
       ? JSON.stringify({ accountId, from: r.raised.from, to: r.raised.to, score: r.score.score, actions: r.actions, summary: r.score.evidence.summary, at: new Date(now).toISOString() })
       : '';
-    const k = this.keys;
-    const keys = [k.account(accountId), k.pending(accountId), k.links(accountId), k.scores, k.events, k.dirty, k.fleetYoung, k.releases];
-    for (const c of r.fleet) {
-      keys.push(k.prompt(c.promptId));
-      if (c.youngHour !== null) keys.push(k.fleetYoungHour(c.youngHour));
-      for (const x of c.releases) keys.push(k.releaseExposed(x.name), k.releaseAdopted(x.name));
-    }
+    const k = this.keys.of(accountId);
+    const keys = [k.account(accountId), k.pending(accountId), k.links(accountId), k.outbox, k.dirty, ...r.fleet.map((c) => k.prompt(c.promptId))];
     const ok = await runScript(this.redis, 'commitFold', keys, [
       accountId,
       r.version,
@@ -70,41 +74,34 @@ export class RedisAccountStore implements AccountStateStore, ReclassifyStore, Re
       now,
       event,
       r.behaviour ? JSON.stringify(r.behaviour) : '',
-      OUTBOX_MAXLEN,
       JSON.stringify(r.fleet.map((c) => ({ h: c.youngHour === null ? false : String(c.youngHour), t: c.outputTokens, r: c.releases.map((x) => [x.name, x.adopted ? 1 : 0]) }))),
       ...Object.entries(r.linkKeys).flat(),
     ]);
     return ok === 1;
   }
 
-  async *accountPages(pageSize: number): AsyncIterable<string[]> {
-    let cursor = '0';
-    do {
-      const [next, ids] = await this.redis.sscan(this.keys.accounts, cursor, 'COUNT', pageSize);
-      cursor = next;
-      if (ids.length) yield ids;
-    } while (cursor !== '0');
+  accountPages(pageSize: number): AsyncIterable<string[]> {
+    return accountPages(this.redis, this.keys, pageSize);
   }
 
   countAccounts(): Promise<number> {
-    return this.redis.scard(this.keys.accounts);
+    return sumOverShards(this.keys, (k) => this.redis.scard(k.accounts));
   }
 
   async promptsOf(accountId: string): Promise<{ promptId: string; text: string }[]> {
-    const ids = await this.redis.zrange(this.keys.accountPrompts(accountId), 0, -1);
-    return (await this.prompts.getPrompts(ids)).flatMap((p) => (p ? [{ promptId: p.promptId, text: p.text }] : []));
+    const ids = await this.redis.zrange(this.keys.of(accountId).accountPrompts(accountId), 0, -1);
+    return (await this.prompts.getPrompts(ids.map((promptId) => ({ promptId, accountId })))).flatMap((p) => (p ? [{ promptId: p.promptId, text: p.text }] : []));
   }
 
-  async saveClassifications(updates: { promptId: string; classification: Classification }[]): Promise<void> {
+  async saveClassifications(accountId: string, updates: { promptId: string; classification: Classification }[]): Promise<void> {
+    const k = this.keys.of(accountId);
     const pipeline = this.redis.pipeline();
-    for (const { promptId, classification: c } of updates) {
-      pipeline.hset(this.keys.prompt(promptId), ...classificationFields.encode(c));
-    }
+    for (const { promptId, classification: c } of updates) pipeline.hset(k.prompt(promptId), ...classificationFields.encode(c));
     await pipeline.exec();
   }
 
   async rebuildProfile(accountId: string): Promise<void> {
-    const k = this.keys;
+    const k = this.keys.of(accountId);
     await runScript(this.redis, 'rebuild', [k.account(accountId), k.accountPrompts(accountId), k.pending(accountId), k.links(accountId), k.dirty], [accountId]);
   }
 
@@ -112,10 +109,13 @@ export class RedisAccountStore implements AccountStateStore, ReclassifyStore, Re
   async deleteAccount(accountId: string): Promise<number> {
     let deleted = 0;
     for (;;) {
-      const ids = await this.redis.zrange(this.keys.accountPrompts(accountId), 0, DROP_BATCH - 1);
+      const ids = await this.redis.zrange(this.keys.of(accountId).accountPrompts(accountId), 0, DROP_BATCH - 1);
       const [n, left] = await this.dropPrompts(accountId, 'delete', ids);
       deleted += n;
-      if (left === 0) return deleted;
+      if (left === 0) {
+        await applyShardEffects(this.redis, this.keys, this.keys.of(accountId));
+        return deleted;
+      }
     }
   }
 
@@ -123,44 +123,37 @@ export class RedisAccountStore implements AccountStateStore, ReclassifyStore, Re
   async expireAccount(accountId: string, cutoff: number): Promise<{ dropped: number; left: number }> {
     let dropped = 0;
     for (;;) {
-      const ids = await this.redis.zrangebyscore(this.keys.accountPrompts(accountId), '-inf', `(${cutoff}`, 'LIMIT', 0, DROP_BATCH);
+      const ids = await this.redis.zrangebyscore(this.keys.of(accountId).accountPrompts(accountId), '-inf', `(${cutoff}`, 'LIMIT', 0, DROP_BATCH);
       const [n, left] = await this.dropPrompts(accountId, 'expire', ids);
       dropped += n;
-      if (ids.length < DROP_BATCH) return { dropped, left };
+      if (ids.length < DROP_BATCH) {
+        if (left === 0) await applyShardEffects(this.redis, this.keys, this.keys.of(accountId));
+        return { dropped, left };
+      }
     }
   }
 
-  /**
-   * One bounded drop-prompts.lua call (Redis never stalls on a huge account). When the call may
-   * empty the account, the monitors' keys that hold its id are declared too, so it leaves them.
-   */
+  /** One bounded drop-prompts.lua call, so Redis never stalls on a huge account. */
   private async dropPrompts(accountId: string, mode: 'delete' | 'expire', ids: readonly string[]): Promise<[number, number]> {
-    const k = this.keys;
-    const keys = [k.account(accountId), k.accountPrompts(accountId), k.pending(accountId), k.links(accountId), k.vectorLog, k.scores, k.accounts, k.dirty];
+    const k = this.keys.of(accountId);
+    const keys = [k.account(accountId), k.accountPrompts(accountId), k.pending(accountId), k.links(accountId), k.vectorLog, k.accounts, k.dirty, k.outbox];
     for (const id of ids) keys.push(k.prompt(id), k.claim(id), k.body(id));
-    let hours: string[] = [];
-    if (ids.length >= (await this.redis.zcard(k.accountPrompts(accountId)))) {
-      const [fields, releases] = await Promise.all([this.redis.hkeys(k.fleetYoung), this.redis.smembers(k.releases)]);
-      hours = fields.filter((f) => !f.endsWith(':t')).map((h) => k.fleetYoungHour(h));
-      keys.push(...hours, ...releases.flatMap((r) => [k.releaseExposed(r), k.releaseAdopted(r)]));
-    }
-    return (await runScript(this.redis, 'dropPrompts', keys, [accountId, mode, ids.length, hours.length, ...ids])) as [number, number];
+    return (await runScript(this.redis, 'dropPrompts', keys, [accountId, mode, ...ids])) as [number, number];
   }
 
   /** The account's promptIds, newest first, from `offset`. */
   recentPromptIds(accountId: string, offset: number, limit: number): Promise<string[]> {
-    return this.redis.zrevrange(this.keys.accountPrompts(accountId), offset, offset + limit - 1);
+    return this.redis.zrevrange(this.keys.of(accountId).accountPrompts(accountId), offset, offset + limit - 1);
   }
 
   /** The accounts' state in one round trip; unknown ids are left out. */
   async accounts(ids: readonly string[]): Promise<Map<string, AccountRecord>> {
     const out = new Map<string, AccountRecord>();
     if (!ids.length) return out;
-    const pipeline = this.redis.pipeline();
-    for (const id of ids) pipeline.hgetall(this.keys.account(id)).llen(this.keys.pending(id));
-    const res = (await pipeline.exec()) ?? [];
+    const read = await pipelineByShard(this.redis, ids, (id) => this.keys.of(id), (p, k, id) => p.hgetall(k.account(id)).llen(k.pending(id)));
     ids.forEach((accountId, i) => {
-      const a = decodeAccount(accountId, (res[2 * i]?.[1] ?? {}) as Record<string, string>, Number(res[2 * i + 1]?.[1] ?? 0));
+      const [h, pending] = read[i] as [Record<string, string>, number];
+      const a = decodeAccount(accountId, h, pending);
       if (a) out.set(accountId, a);
     });
     return out;

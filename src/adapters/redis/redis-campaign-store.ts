@@ -7,7 +7,7 @@ import type { Adoption } from '../../model/fleet/release-pivot.js';
 import { upgradeProfile, type Profile } from '../../model/scoring/profile.js';
 import type { Tier } from '../../model/scoring/score.js';
 import { appendEvent } from './outbox.js';
-import { ACCOUNT, type RedisKeys } from './schema.js';
+import { accountPages, ACCOUNT, pipelineByShard, type RedisKeys } from './schema.js';
 
 export class RedisCampaignStore implements CampaignStore, CampaignReads {
   constructor(
@@ -19,16 +19,10 @@ export class RedisCampaignStore implements CampaignStore, CampaignReads {
     const uses: KeyUses = new Map();
     const sizes = new Map<string, number>();
     const behaviours = new Map<string, Behaviour>();
-    let cursor = '0';
-    do {
-      const [next, ids] = await this.redis.sscan(this.keys.accounts, cursor, 'COUNT', 500);
-      cursor = next;
-      const pipeline = this.redis.pipeline();
-      for (const id of ids) pipeline.hgetall(this.keys.links(id)).hmget(this.keys.account(id), ACCOUNT.prompts, ACCOUNT.behaviour);
-      const res = (await pipeline.exec()) ?? [];
+    for await (const ids of accountPages(this.redis, this.keys, 500)) {
+      const res = await pipelineByShard(this.redis, ids, (id) => this.keys.of(id), (p, k, id) => p.hgetall(k.links(id)).hmget(k.account(id), ACCOUNT.prompts, ACCOUNT.behaviour));
       ids.forEach((id, i) => {
-        const links = res[2 * i]?.[1] as Record<string, string>;
-        const [n, behaviour] = (res[2 * i + 1]?.[1] ?? []) as (string | null)[];
+        const [links, [n, behaviour]] = res[i] as [Record<string, string>, (string | null)[]];
         sizes.set(id, Number(n ?? 0));
         if (behaviour) behaviours.set(id, JSON.parse(behaviour) as Behaviour);
         for (const [key, count] of Object.entries(links ?? {})) {
@@ -37,17 +31,15 @@ export class RedisCampaignStore implements CampaignStore, CampaignReads {
           byAccount.set(id, { count: Number(count), buckets: new Set(), examples: [] });
         }
       });
-    } while (cursor !== '0');
+    }
     return { uses, sizes, behaviours };
   }
 
   async profiles(accountIds: readonly string[]): Promise<Map<string, Profile>> {
-    const pipeline = this.redis.pipeline();
-    for (const id of accountIds) pipeline.hget(this.keys.account(id), ACCOUNT.profile);
-    const res = (await pipeline.exec()) ?? [];
+    const res = await pipelineByShard(this.redis, accountIds, (id) => this.keys.of(id), (p, k, id) => p.hget(k.account(id), ACCOUNT.profile));
     const out = new Map<string, Profile>();
     accountIds.forEach((id, i) => {
-      const json = res[i]?.[1];
+      const json = res[i]![0];
       if (typeof json === 'string') out.set(id, upgradeProfile(JSON.parse(json)));
     });
     return out;

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
-import type { EmbeddedSample, PromptStore } from '../../app/ingest.js';
-import { decodePrompt, promptBody, runScript, type RedisKeys, type StoredPrompt } from './schema.js';
+import type { EmbeddedSample, PromptRef, PromptStore } from '../../app/ingest.js';
+import { decodePrompt, pipelineByShard, promptBody, runScript, type RedisKeys, type ShardKeys, type StoredPrompt } from './schema.js';
 
 export type ClaimVerdict = 'new' | 'duplicate' | 'pending';
 const VERDICTS: ClaimVerdict[] = ['duplicate', 'new', 'pending'];
@@ -18,6 +18,12 @@ export async function assertStoreModel(store: RedisPromptStore, prefix: string, 
   }
 }
 
+/** A prompt looked up by id alone: its account, and so its shard, is unknown. */
+export interface PromptById {
+  promptId: string;
+  accountId?: undefined;
+}
+
 export class RedisPromptStore implements PromptStore {
   constructor(
     private readonly redis: Redis,
@@ -25,24 +31,20 @@ export class RedisPromptStore implements PromptStore {
     private readonly model: { id: string; dimension: number },
   ) {}
 
-  async findStored(promptIds: readonly string[]): Promise<Set<string>> {
-    if (promptIds.length === 0) return new Set();
-    const pipeline = this.redis.pipeline();
-    for (const id of promptIds) pipeline.exists(this.keys.prompt(id));
-    const results = (await pipeline.exec()) ?? [];
-    const stored = new Set<string>();
-    results.forEach(([err, n], i) => {
-      if (err) throw err;
-      if (n === 1) stored.add(promptIds[i]!);
-    });
-    return stored;
+  async findStored(refs: readonly PromptRef[]): Promise<Set<string>> {
+    const found = await pipelineByShard(this.redis, refs, (r) => this.keys.of(r.accountId), (p, k, r) => p.exists(k.prompt(r.promptId)));
+    return new Set(refs.filter((_, i) => found[i]![0] === 1).map((r) => r.promptId));
   }
 
+  /** One store.lua call per shard the samples' accounts hash to (a script runs within one slot). */
   async store(batchId: string, samples: readonly EmbeddedSample[]): Promise<number> {
-    if (samples.length === 0) return 0;
-    const k = this.keys;
+    const counts = await Promise.all([...this.byShard(samples)].map(([shard, group]) => this.storeInShard(batchId, shard, group)));
+    return counts.reduce((a, b) => a + b, 0);
+  }
+
+  private async storeInShard(batchId: string, k: ShardKeys, samples: readonly EmbeddedSample[]): Promise<number> {
     const keys: string[] = [k.meta, k.labelSeq, k.vectorLog, k.accounts, k.dirty];
-    const args: (string | Buffer)[] = [batchId, this.model.id, String(this.model.dimension)];
+    const args: (string | number | Buffer)[] = [batchId, this.model.id, String(this.model.dimension), this.keys.shards.length, k.shard];
     for (const s of samples) {
       keys.push(k.prompt(s.promptId), k.claim(s.promptId), k.account(s.accountId), k.pending(s.accountId), k.accountPrompts(s.accountId), k.body(s.promptId));
       args.push(
@@ -69,36 +71,57 @@ export class RedisPromptStore implements PromptStore {
   }
 
   /** Claims promptIds for a batch about to be enqueued (claim.lua says when a claim is taken over). */
-  async claim(batchId: string, promptIds: readonly string[], graceMs: number): Promise<ClaimVerdict[]> {
-    const keys = promptIds.flatMap((id) => [this.keys.prompt(id), this.keys.claim(id)]);
-    const out = (await runScript(this.redis, 'claim', keys, [batchId, Date.now(), graceMs])) as number[];
-    return out.map((n) => VERDICTS[n]!);
+  async claim(batchId: string, refs: readonly PromptRef[], graceMs: number): Promise<ClaimVerdict[]> {
+    const out: ClaimVerdict[] = new Array(refs.length);
+    const now = Date.now();
+    await Promise.all(
+      [...this.byShard(refs.map((r, i) => ({ ...r, i })))].map(async ([k, group]) => {
+        const verdicts = (await runScript(this.redis, 'claim', group.flatMap((r) => [k.prompt(r.promptId), k.claim(r.promptId)]), [batchId, now, graceMs])) as number[];
+        group.forEach((r, j) => (out[r.i] = VERDICTS[verdicts[j]!]!));
+      }),
+    );
+    return out;
   }
 
   /** The batch's job is enqueued: its claims are no longer anyone else's to take over. */
-  async markEnqueued(batchId: string, promptIds: readonly string[]): Promise<void> {
-    if (promptIds.length) await runScript(this.redis, 'markEnqueued', promptIds.map((id) => this.keys.claim(id)), [batchId]);
+  async markEnqueued(batchId: string, refs: readonly PromptRef[]): Promise<void> {
+    await Promise.all([...this.byShard(refs)].map(([k, group]) => runScript(this.redis, 'markEnqueued', group.map((r) => k.claim(r.promptId)), [batchId])));
   }
 
+  /** A prompt by id alone, looked for in every shard (an account's promptIds are its own, so the first found). */
   async getPrompt(promptId: string): Promise<StoredPrompt | undefined> {
-    return (await this.getPrompts([promptId]))[0];
+    return (await this.getPrompts([{ promptId }]))[0];
   }
 
-  async getPrompts(promptIds: readonly string[]): Promise<(StoredPrompt | undefined)[]> {
-    if (promptIds.length === 0) return [];
-    const pipeline = this.redis.pipeline();
-    for (const id of promptIds) pipeline.hgetall(this.keys.prompt(id)).getBuffer(this.keys.body(id));
-    const results = (await pipeline.exec()) ?? [];
-    return promptIds.map((id, i) => {
-      const [[hashErr, h], [bodyErr, body]] = [results[2 * i]!, results[2 * i + 1]!];
-      if (hashErr ?? bodyErr) throw hashErr ?? bodyErr;
-      return decodePrompt(id, h as Record<string, string>, body as Buffer | null);
+  /** Prompts by reference; one without its account is looked for in every shard, the first found wins. */
+  async getPrompts(refs: readonly (PromptRef | PromptById)[]): Promise<(StoredPrompt | undefined)[]> {
+    const lookups = refs.flatMap((r, i) => (r.accountId === undefined ? this.keys.shards : [this.keys.of(r.accountId)]).map((k) => ({ i, k, promptId: r.promptId })));
+    const replies = await pipelineByShard(this.redis, lookups, (l) => l.k, (p, k, l) => p.hgetall(k.prompt(l.promptId)).getBuffer(k.body(l.promptId)));
+    const out: (StoredPrompt | undefined)[] = new Array(refs.length);
+    lookups.forEach((l, j) => {
+      const [h, body] = replies[j] as [Record<string, string>, Buffer | null];
+      out[l.i] ??= decodePrompt(l.promptId, h, body);
     });
+    return out;
   }
 
-  /** The model that produced the stored vectors, if any has been stored. */
+  /** The model that produced the stored vectors, if any has been stored (every shard checks it on store). */
   async storedModel(): Promise<{ model: string; dimension: number } | undefined> {
-    const [model, dim] = await this.redis.hmget(this.keys.meta, 'model', 'dim');
-    return model ? { model, dimension: Number(dim) } : undefined;
+    for (const k of this.keys.shards) {
+      const [model, dim] = await this.redis.hmget(k.meta, 'model', 'dim');
+      if (model) return { model, dimension: Number(dim) };
+    }
+    return undefined;
+  }
+
+  private byShard<T extends { accountId: string }>(items: readonly T[]): Map<ShardKeys, T[]> {
+    const groups = new Map<ShardKeys, T[]>();
+    for (const item of items) {
+      const k = this.keys.of(item.accountId);
+      const g = groups.get(k);
+      if (g) g.push(item);
+      else groups.set(k, [item]);
+    }
+    return groups;
   }
 }

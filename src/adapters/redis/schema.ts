@@ -8,21 +8,88 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
  * script can change all of them.
  */
 import { readFileSync } from 'node:fs';
-import type { Redis } from 'ioredis';
+import type { ChainableCommander, Redis } from 'ioredis';
+import { scanKeys } from './client.js';
 import type { AccountRecord } from '../../app/queries.js';
 import type { Classification } from '../../model/scoring/classifier.js';
 import type { AccountScore, Tier } from '../../model/scoring/score.js';
 
-export function redisKeys(prefix: string) {
-  const acct = (accountId: string) => `${prefix}:acct:{${accountId}}`;
+/**
+ * Where an account's keys live. A Redis Cluster runs a script only on keys of one slot, so the
+ * state is split into `shards` slot groups: an account, its prompts and the index log entries they
+ * add hash (by account id) to one group, whose keys carry its hash tag (`{<prefix>.<shard>}`), and
+ * one script call commits all of them. Keys read across accounts (scores, events, campaigns, fleet
+ * monitors, verdicts) carry the global tag `{<prefix>}`. On one Redis with one shard no tags are
+ * needed, and the names are the ones this layout has always had.
+ */
+export interface RedisLayout {
+  /** Slot groups the account state is split over; fixed for the life of the data (checked at start). */
+  shards: number;
+  /** Whether keys carry hash tags: a Redis Cluster needs them, and more than one shard implies them. */
+  tagged: boolean;
+}
+
+export function redisKeys(prefix: string, layout: RedisLayout = { shards: 1, tagged: false }) {
+  const tagged = layout.tagged || layout.shards > 1;
+  const g = tagged ? `{${prefix}}` : prefix;
+  const shards = Array.from({ length: layout.shards }, (_, s) => shardKeys(tagged ? `{${prefix}.${s}}` : prefix, s));
   return {
     prefix,
+    /** Where BullMQ keeps the queues: one slot, since its scripts touch several keys of a queue. */
+    queuePrefix: g,
+    /** Key patterns that together cover everything this prefix holds (clean-up scans). */
+    patterns: tagged ? [`{${prefix}}:*`, `{${prefix}.*}:*`] : [`${prefix}:*`],
+    shards,
+    /** The slot group holding an account's state, prompts and index-log entries. */
+    of: (accountId: string) => shards[shardOf(accountId, shards.length)]!,
+    /** Shard count and tagging the data was written with (`shards`). */
+    layout: `${g}:layout`,
+    /** Per shard, the last outbox entry whose effects reached the global keys (outbox-relay.ts). */
+    relayCursors: `${g}:outbox:applied`,
+    taxonomy: `${g}:taxonomy`,
+    taxonomyVersion: `${g}:taxonomy:version`,
+    scores: `${g}:scores`,
+    /** The outbox: every event, in order (outbox.ts alone appends and relays). */
+    events: `${g}:events`,
+    webhookCursor: `${g}:webhook:cursor`,
+    rateLimit: (keyName: string) => `${g}:ratelimit:${keyName}`,
+    campaigns: `${g}:campaigns`,
+    campaign: (clusterId: string) => `${g}:campaign:${clusterId}`,
+    campaignTiers: `${g}:campaign-tiers`,
+    campaignOf: `${g}:campaign-of`,
+    /** Release pivots already announced, by `clusterId|release`. */
+    campaignPivots: `${g}:campaign-pivots`,
+    /** Young-population prompts per hour (field `<hour>`) and output tokens (`<hour>:t`). */
+    fleetYoung: `${g}:fleet:young`,
+    /** Young accounts by prompts in one hour: who is behind an alert. */
+    fleetYoungHour: (hour: number | string) => `${g}:fleet:young:${hour}`,
+    /** Hours that raised an alert, each once. */
+    fleetAlerted: `${g}:fleet:alerted`,
+    fleetAlerts: `${g}:fleet:alerts`,
+    /** Latest verdict per subject (`account:<id>`, `campaign:<id>`), as JSON. */
+    verdicts: `${g}:verdicts`,
+    /** Subjects by the time of their latest verdict. */
+    verdictsByTime: `${g}:verdicts:by-time`,
+    /** Per account, the subject of the latest verdict covering it. */
+    verdictOf: `${g}:verdict-of`,
+    /** Release names the fold has counted for: erasure removes an account from each one's sets. */
+    releases: `${g}:releases`,
+    releaseExposed: (release: string) => `${g}:release:${release}:exposed`,
+    releaseAdopted: (release: string) => `${g}:release:${release}:adopted`,
+  };
+}
+
+/** The keys of one slot group (see RedisLayout); `base` is the prefix, tagged when the layout is. */
+function shardKeys(base: string, shard: number) {
+  const acct = (accountId: string) => `${base}:acct:{${accountId}}`;
+  return {
+    shard,
     /** Hash of one stored prompt (PROMPT fields). */
-    prompt: (promptId: string) => `${prefix}:prompt:${promptId}`,
+    prompt: (promptId: string) => `${base}:prompt:${promptId}`,
     /** A stored prompt's text and metadata, compressed (promptBody): kept out of its hash so the hash stays compact. */
-    body: (promptId: string) => `${prefix}:body:${promptId}`,
+    body: (promptId: string) => `${base}:body:${promptId}`,
     /** `batchId|claimedAt|enqueued` while a batch holds the promptId between submission and commit. */
-    claim: (promptId: string) => `${prefix}:claim:${promptId}`,
+    claim: (promptId: string) => `${base}:claim:${promptId}`,
     /** Hash of one account's state (ACCOUNT fields). */
     account: acct,
     /** The account's prompts not yet folded into its profile, in arrival order. */
@@ -31,45 +98,87 @@ export function redisKeys(prefix: string) {
     links: (accountId: string) => `${acct(accountId)}:links`,
     /** The account's promptIds by time. */
     accountPrompts: (accountId: string) => `${acct(accountId)}:prompts`,
-    labelSeq: `${prefix}:seq:label`,
-    vectorLog: `${prefix}:log:vectors`,
+    /** Labels are `sequence * shards + shard`, so shards never hand out the same one. */
+    labelSeq: `${base}:seq:label`,
+    vectorLog: `${base}:log:vectors`,
     /** Index followers (search replicas) and how far each has snapshotted the log: `lastLogId heardAtMs`. */
-    indexFollowers: `${prefix}:log:vectors:followers`,
+    indexFollowers: `${base}:log:vectors:followers`,
     /** `model`, `dim`: the embedding model the stored vectors come from. */
-    meta: `${prefix}:meta`,
-    dirty: `${prefix}:dirty`,
-    accounts: `${prefix}:accounts`,
-    taxonomy: `${prefix}:taxonomy`,
-    taxonomyVersion: `${prefix}:taxonomy:version`,
-    scores: `${prefix}:scores`,
-    /** The outbox: every event, in order (outbox.ts alone appends and relays). */
-    events: `${prefix}:events`,
-    webhookCursor: `${prefix}:webhook:cursor`,
-    rateLimit: (keyName: string) => `${prefix}:ratelimit:${keyName}`,
-    campaigns: `${prefix}:campaigns`,
-    campaign: (clusterId: string) => `${prefix}:campaign:${clusterId}`,
-    campaignTiers: `${prefix}:campaign-tiers`,
-    campaignOf: `${prefix}:campaign-of`,
-    /** Release pivots already announced, by `clusterId|release`. */
-    campaignPivots: `${prefix}:campaign-pivots`,
-    /** Young-population prompts per hour (field `<hour>`) and output tokens (`<hour>:t`). */
-    fleetYoung: `${prefix}:fleet:young`,
-    /** Young accounts by prompts in one hour: who is behind an alert. */
-    fleetYoungHour: (hour: number | string) => `${prefix}:fleet:young:${hour}`,
-    /** Hours that raised an alert, each once. */
-    fleetAlerted: `${prefix}:fleet:alerted`,
-    fleetAlerts: `${prefix}:fleet:alerts`,
-    /** Latest verdict per subject (`account:<id>`, `campaign:<id>`), as JSON. */
-    verdicts: `${prefix}:verdicts`,
-    /** Subjects by the time of their latest verdict. */
-    verdictsByTime: `${prefix}:verdicts:by-time`,
-    /** Per account, the subject of the latest verdict covering it. */
-    verdictOf: `${prefix}:verdict-of`,
-    /** Release names the fold has counted for: erasure removes an account from each one's sets. */
-    releases: `${prefix}:releases`,
-    releaseExposed: (release: string) => `${prefix}:release:${release}:exposed`,
-    releaseAdopted: (release: string) => `${prefix}:release:${release}:adopted`,
+    meta: `${base}:meta`,
+    dirty: `${base}:dirty`,
+    accounts: `${base}:accounts`,
+    /** Effects of this shard's commits on the global keys, applied in order by outbox-relay.ts. */
+    outbox: `${base}:outbox`,
   };
+}
+
+export type ShardKeys = ReturnType<typeof shardKeys>;
+
+/**
+ * Commands for items of many accounts: one pipeline per shard, run together (a cluster pipeline
+ * may not span slots). `queue` adds an item's commands; the answer is each item's replies.
+ */
+export async function pipelineByShard<T>(
+  redis: Redis,
+  items: readonly T[],
+  shardOf: (item: T) => ShardKeys,
+  queue: (p: ChainableCommander, k: ShardKeys, item: T) => void,
+): Promise<unknown[][]> {
+  const groups = new Map<ShardKeys, number[]>();
+  items.forEach((item, i) => {
+    const k = shardOf(item);
+    const g = groups.get(k);
+    if (g) g.push(i);
+    else groups.set(k, [i]);
+  });
+  const out: unknown[][] = new Array(items.length);
+  await Promise.all(
+    [...groups].map(async ([k, members]) => {
+      const p = redis.pipeline();
+      const counts = members.map((i) => {
+        const before = p.length;
+        queue(p, k, items[i]!);
+        return p.length - before;
+      });
+      const replies = (await p.exec()) ?? [];
+      let at = 0;
+      members.forEach((i, j) => {
+        out[i] = replies.slice(at, (at += counts[j]!)).map(([err, v]) => {
+          if (err) throw err;
+          return v;
+        });
+      });
+    }),
+  );
+  return out;
+}
+
+/** A count summed over every shard (accounts, dirty accounts, log entries). */
+export async function sumOverShards(keys: RedisKeys, count: (k: ShardKeys) => Promise<number>): Promise<number> {
+  return (await Promise.all(keys.shards.map(count))).reduce((a, b) => a + b, 0);
+}
+
+export class LayoutMismatchError extends Error {}
+
+/**
+ * Records the shard count the prefix is written with, or checks it against the recorded one:
+ * accounts hash to shards by that count, so data written under another is out of reach.
+ */
+export async function assertLayout(redis: Redis, keys: RedisKeys): Promise<void> {
+  const want = String(keys.shards.length);
+  await redis.set(keys.layout, want, 'NX');
+  const held = await redis.get(keys.layout);
+  if (held !== want) {
+    throw new LayoutMismatchError(`Redis prefix ${keys.prefix} holds data split over ${held} shards but REDIS_SHARDS is ${want}; use ${held} or another KEY_PREFIX`);
+  }
+}
+
+/** FNV-1a over the id's UTF-16 units: stable across processes and versions. */
+export function shardOf(accountId: string, shards: number): number {
+  if (shards === 1) return 0;
+  let h = 0x811c9dc5;
+  for (let i = 0; i < accountId.length; i++) h = Math.imul(h ^ accountId.charCodeAt(i), 0x01000193);
+  return (h >>> 0) % shards;
 }
 
 export type RedisKeys = ReturnType<typeof redisKeys>;
@@ -181,7 +290,7 @@ export const classificationFields = {
 };
 
 /** The scripts in ./lua; each is called with its KEYS counted first (`numkeys`, as EVAL takes them). */
-export const SCRIPTS = ['store', 'claim', 'markEnqueued', 'commitFold', 'rebuild', 'dropPrompts', 'takeToken', 'trimLog'] as const;
+export const SCRIPTS = ['store', 'claim', 'markEnqueued', 'commitFold', 'rebuild', 'dropPrompts', 'takeToken', 'trimLog', 'applyEffects'] as const;
 export type ScriptName = (typeof SCRIPTS)[number];
 
 const LUA_DIR = new URL('./lua/', import.meta.url);
@@ -202,12 +311,24 @@ export function runScript(redis: Redis, name: ScriptName, keys: readonly string[
   return client[name]!(keys.length, ...keys, ...args);
 }
 
-/** Removes every key under a prefix (bench and test clean-up: only what they made). */
+/** Every account id, a page at a time, shard after shard (campaign sweeps, retention, reclassify). */
+export async function* accountPages(redis: Redis, keys: RedisKeys, pageSize: number): AsyncIterable<string[]> {
+  for (const k of keys.shards) {
+    let cursor = '0';
+    do {
+      const [next, ids] = await redis.sscan(k.accounts, cursor, 'COUNT', pageSize);
+      cursor = next;
+      if (ids.length) yield ids;
+    } while (cursor !== '0');
+  }
+}
+
+/**
+ * Removes every key under a prefix, whichever layout wrote them (bench and test clean-up: only what
+ * they made). Keys are unlinked one by one: in a cluster one call may name keys of one slot only.
+ */
 export async function deletePrefix(redis: Redis, prefix: string): Promise<void> {
-  let cursor = '0';
-  do {
-    const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 5000);
-    cursor = next;
-    if (keys.length) await redis.unlink(...keys);
-  } while (cursor !== '0');
+  for await (const keys of scanKeys(redis, [`${prefix}:*`, `{${prefix}}:*`, `{${prefix}.*}:*`])) {
+    await Promise.all(keys.map((key) => redis.unlink(key)));
+  }
 }

@@ -39,14 +39,14 @@ export async function submitBatch(
   const accepted: Sample[] = [];
   let undecided = [...firstOfId.values()];
   while (undecided.length > 0) {
-    const verdicts = await deps.store.claim(batchId, undecided.map((s) => s.promptId), CLAIM_GRACE_MS);
+    const verdicts = await deps.store.claim(batchId, undecided, CLAIM_GRACE_MS);
     accepted.push(...undecided.filter((_, i) => verdicts[i] === 'new'));
     undecided = undecided.filter((_, i) => verdicts[i] === 'pending');
     if (undecided.length > 0) await new Promise((r) => setTimeout(r, PENDING_POLL_MS));
   }
   if (accepted.length > 0) {
     await deps.queues.enqueue('ingest', { batchId, samples: accepted });
-    await deps.store.markEnqueued(batchId, accepted.map((s) => s.promptId));
+    await deps.store.markEnqueued(batchId, accepted);
   }
   return { accepted: accepted.length, duplicates: samples.length - accepted.length, batchId };
 }

@@ -13,13 +13,20 @@ export function scoreProcessor(deps: {
   releases?: readonly Release[];
   /** Benign verdicts keep the accounts they cover at tier none until new evidence. */
   verdicts?: Pick<VerdictStore, 'covering'>;
+  /**
+   * Carries the folds' effects from the shards' outboxes to the score index, events and fleet
+   * monitors (effects-relay.ts); runs after scoring, and on every sweep, so effects a crashed
+   * sweep left behind are applied by the next.
+   */
+  applyEffects: () => Promise<number>;
   /** Hands new events to the webhook queue; runs after scoring so a raise is announced promptly. */
   relayEvents?: () => Promise<number>;
 }) {
   return async (job: Job) => {
     const { maxAccounts } = parsePayload(scoreQueue, job);
     const result = await scoreDirtyAccounts(deps.accounts, deps.detector, { maxAccounts, ...(deps.releases ? { releases: deps.releases } : {}), ...(deps.verdicts ? { verdicts: deps.verdicts } : {}) });
+    const effects = await deps.applyEffects();
     const relayed = (await deps.relayEvents?.()) ?? 0;
-    return { ...result, relayed };
+    return { ...result, effects, relayed };
   };
 }

@@ -28,7 +28,7 @@ try {
     const detector = await c.detector();
     const queues = await c.queues();
     const conn = await c.redis();
-    const opts = { connection: conn, prefix: config.KEY_PREFIX, lockMs: config.JOB_LOCK_MS, metrics, logger };
+    const opts = { connection: conn, prefix: c.keys.queuePrefix, lockMs: config.JOB_LOCK_MS, metrics, logger };
     const run = (name: QueueName, processor: Parameters<typeof startWorker>[1], concurrency: number) =>
       c.lifecycle.start(`${name} worker`, () => startWorker(name, processor, concurrency, opts), (w) => w.close());
 
@@ -43,7 +43,7 @@ try {
       config.INGEST_CONCURRENCY,
     );
     const webhook = config.WEBHOOK_URL && config.WEBHOOK_SECRET ? { url: config.WEBHOOK_URL, secret: config.WEBHOOK_SECRET, timeoutMs: config.WEBHOOK_TIMEOUT_MS } : undefined;
-    await run('score', scoreProcessor({ accounts: stores.accounts, detector, releases: config.MODEL_RELEASES, verdicts: stores.verdicts, ...(webhook ? { relayEvents: () => relayEvents(conn, c.keys, queues) } : {}) }), 1);
+    await run('score', scoreProcessor({ accounts: stores.accounts, detector, releases: config.MODEL_RELEASES, verdicts: stores.verdicts, applyEffects: () => stores.accounts.applyEffects(), ...(webhook ? { relayEvents: () => relayEvents(conn, c.keys, queues) } : {}) }), 1);
     await queues.schedule('score', config.SCORE_INTERVAL_MS, { maxAccounts: config.SCORE_MAX_ACCOUNTS_PER_SWEEP });
     await run('reclassify', reclassifyProcessor({ embedder, classifier, store: stores.accounts }), 1);
     await run('campaigns', campaignsProcessor({ store: stores.campaigns, fleet: stores.fleet, detector, releases: config.MODEL_RELEASES }), 1);

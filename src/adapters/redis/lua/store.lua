@@ -2,14 +2,15 @@
 -- counters, the account's pending-score entry, index-log entry) exist or none do; the existence
 -- check on the record makes a re-run after a crash, or the same promptId from a concurrent batch,
 -- a no-op.
+-- All keys are of one shard (schema.ts): the samples' accounts all hash to it.
 -- KEYS: meta, label sequence, vector log, accounts set, dirty set; then per sample: prompt, claim,
 --       account, account pending, account prompts, body.
--- ARGV: batchId, model, dimension; then per sample: promptId, accountId, ts, text, vector,
---       body (text and metadata, compressed), subArea, area, highValue, confidence.
+-- ARGV: batchId, model, dimension, shard count, this shard; then per sample: promptId, accountId,
+--       ts, text, vector, body (text and metadata, compressed), subArea, area, highValue, confidence.
 -- The record hash holds only short fields, so Redis keeps it in its compact encoding; the text and
 -- metadata live in the body string beside it.
 local meta, seq, log, accounts, dirty = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
-local batch, model, dim = ARGV[1], ARGV[2], ARGV[3]
+local batch, model, dim, shards, shard = ARGV[1], ARGV[2], ARGV[3], tonumber(ARGV[4]), tonumber(ARGV[5])
 local held = redis.call('HGET', meta, 'model')
 if not held then
   redis.call('HSET', meta, 'model', model, 'dim', dim)
@@ -17,14 +18,15 @@ elseif held ~= model then
   return redis.error_reply('MODEL_MISMATCH vectors in this store come from ' .. held .. ', not ' .. model)
 end
 local stored = 0
-local n = (#ARGV - 3) / 10
+local n = (#ARGV - 5) / 10
 for j = 0, n - 1 do
-  local a = 4 + j * 10
+  local a = 6 + j * 10
   local k = 6 + j * 6
   local pid, aid, ts = ARGV[a], ARGV[a + 1], ARGV[a + 2]
   local prompt, claim, acct, pending, prompts, body = KEYS[k], KEYS[k + 1], KEYS[k + 2], KEYS[k + 3], KEYS[k + 4], KEYS[k + 5]
   if redis.call('EXISTS', prompt) == 0 then
-    local label = redis.call('INCR', seq)
+    -- Shards number their labels apart: no two prompts anywhere share one.
+    local label = redis.call('INCR', seq) * shards + shard
     redis.call('HSET', prompt, 'a', aid, 't', ts, 'l', label, 'b', batch,
       'c', ARGV[a + 6], 'r', ARGV[a + 7], 'h', ARGV[a + 8], 'q', ARGV[a + 9])
     redis.call('SET', body, ARGV[a + 5])

@@ -37,7 +37,7 @@ export function accountActivityRoutes(router: Router, deps: AccountActivityDeps)
     await exists(id);
     const offset = decodeCursor(q.data!.cursor);
     const ids = await deps.accounts.recentPromptIds(id, offset, q.data!.limit);
-    const prompts = await deps.store.getPrompts(ids);
+    const prompts = await deps.store.getPrompts(ids.map((promptId) => ({ promptId, accountId: id })));
     ctx.body = {
       prompts: prompts.flatMap((p) => {
         if (!p) return [];
@@ -51,7 +51,8 @@ export function accountActivityRoutes(router: Router, deps: AccountActivityDeps)
   router.get('/v1/accounts/:accountId/heatmap', requireScope('analyst'), async (ctx) => {
     const id = ctx.params.accountId!;
     await exists(id);
-    const prompts = (await deps.store.getPrompts(await deps.accounts.recentPromptIds(id, 0, HEATMAP_PROMPTS))).filter((p) => !!p);
+    const ids = await deps.accounts.recentPromptIds(id, 0, HEATMAP_PROMPTS);
+    const prompts = (await deps.store.getPrompts(ids.map((promptId) => ({ promptId, accountId: id })))).filter((p) => !!p);
     const days = [...new Set(prompts.map((p) => new Date(p!.ts).toISOString().slice(0, 10)))].sort();
     const subAreas = [...new Set(prompts.map((p) => p!.classification.subArea))].sort();
     const counts = subAreas.map(() => days.map(() => 0));

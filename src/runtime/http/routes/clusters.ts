@@ -108,7 +108,7 @@ export function clusterRoutes(router: Router, deps: ClusterRouteDeps): void {
   router.get('/v1/clusters/:clusterId', requireScope('analyst'), async (ctx) => {
     const c = deps.clusters.get(ctx.params.clusterId!, TOP_ACCOUNTS);
     if (!c) throw new NotFoundError(`cluster ${ctx.params.clusterId}`);
-    const [examples, shares] = await Promise.all([deps.store.getPrompts(c.examplePromptIds), withFlaggedShares([c], deps.accounts)]);
+    const [examples, shares] = await Promise.all([deps.store.getPrompts(c.examplePromptIds.map((promptId) => ({ promptId }))), withFlaggedShares([c], deps.accounts)]);
     const { flaggedShare, tierOf } = shares[0]!;
     const { examplePromptIds, daily, topAccounts, ...rest } = c;
     ctx.body = {

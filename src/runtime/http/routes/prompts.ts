@@ -52,7 +52,7 @@ export function promptRoutes(router: Router, deps: PromptRouteDeps): void {
   const similarQuery = z.object({ k, ...accountFilter }).strict();
 
   async function present(hits: (SimilarHit & { lexicalScore?: number | null })[]) {
-    const prompts = await deps.store.getPrompts(hits.map((h) => h.promptId));
+    const prompts = await deps.store.getPrompts(hits);
     return hits.flatMap((h, i) => {
       const p = prompts[i];
       const lexical = h.lexicalScore === undefined ? {} : { lexicalScore: h.lexicalScore === null ? null : round(h.lexicalScore) };
