@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Redis } from 'ioredis';
+import { checkDurability } from '../src/adapters/redis/durability.js';
 import { chitChat, curriculumPrompts } from './fixtures/curriculum.js';
 import { startRedisCluster } from './helpers/redis-cluster.js';
 import { getJson, postSamples, testEnv } from './helpers/service.js';
@@ -92,9 +93,11 @@ describe('on a Redis Cluster of three masters', () => {
     expect(hits.map((h) => h.text)).toEqual(hits.map((h) => fleet.find((f) => f.promptId === h.promptId)?.text));
     expect((await getJson(`${service.url}/v1/prompts/user-5-1`)).body).toMatchObject({ accountId: 'user-5', text: organic[11]!.text });
 
-    // Every master holds part of the state.
+    // Every master holds part of the state, and each one's persistence is checked (these run without AOF).
     const perMaster = await keysPerMaster();
     expect(perMaster.every((n) => n > 0)).toBe(true);
+    const durability = await checkDurability(env.redis);
+    expect(durability.problems.filter((p) => p.includes('appendonly is no')).map((p) => p.split(': ')[0]).sort()).toEqual(cluster.ports.map((p) => `127.0.0.1:${p}`).sort());
   });
 
   it('erases an account from its shard, the score index and the search index', async () => {

@@ -1,4 +1,5 @@
 import type { Redis } from 'ioredis';
+import { masters } from './client.js';
 
 /** The Redis settings the promise behind a 202 depends on, as CONFIG GET reports them. */
 export interface DurabilitySettings {
@@ -34,8 +35,21 @@ export function durabilityOf(settings: DurabilitySettings): DurabilityReport {
   return { settings, problems, window };
 }
 
-/** Reads the settings; a Redis that refuses CONFIG (some managed services) cannot be verified. */
+/**
+ * Reads the settings of every server holding data (each master of a cluster); a Redis that refuses
+ * CONFIG (some managed services) cannot be verified. A cluster's problems name the node.
+ */
 export async function checkDurability(redis: Redis): Promise<DurabilityReport> {
+  const nodes = masters(redis);
+  const reports = await Promise.all(nodes.map(readSettings));
+  if (nodes.length === 1) return reports[0]!;
+  const at = (i: number) => `${nodes[i]!.options.host}:${nodes[i]!.options.port}`;
+  const problems = reports.flatMap((r, i) => r.problems.map((p) => `${at(i)}: ${p}`));
+  const windows = new Set(reports.map((r) => r.window));
+  return { settings: reports[0]!.settings, problems, window: problems.length ? null : windows.size === 1 ? reports[0]!.window : 'up to one second of acknowledged writes' };
+}
+
+async function readSettings(redis: Redis): Promise<DurabilityReport> {
   const settings: DurabilitySettings = {};
   try {
     for (const name of ['appendonly', 'appendfsync', 'maxmemory-policy'] as const) {
