@@ -69,6 +69,24 @@ const schema = z.object({
    * unset means 1 on one Redis and 16 on a cluster.
    */
   REDIS_SHARDS: z.coerce.number().int().min(1).max(1024).optional(),
+  /**
+   * Index shards: with more than one, this process's search index holds only the prompts of the
+   * Redis shards s with s % INDEX_SHARDS = INDEX_SHARD, so INDEX_SHARDS processes (each with its
+   * replicas) hold more vectors than one machine could. Needs REDIS_SHARDS >= INDEX_SHARDS.
+   */
+  INDEX_SHARDS: z.coerce.number().int().min(1).max(1024).default(1),
+  INDEX_SHARD: z.coerce.number().int().min(0).default(0),
+  /**
+   * Base URLs of one process (or load balancer) per index shard, comma-separated: this process's
+   * /v1/search then asks every shard (their /v1/search/shard) and merges the answers.
+   */
+  SEARCH_SHARD_URLS: z
+    .string()
+    .transform((s) => s.split(',').map((u) => u.trim().replace(/\/+$/, '')))
+    .pipe(z.array(z.string().url('SEARCH_SHARD_URLS is a comma-separated list of URLs')).min(1))
+    .optional(),
+  /** How long a fanned-out search waits for each shard before answering 503. */
+  SEARCH_SHARD_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   /** Namespaces every Redis key and queue, so several deployments (or tests) share one Redis. */
   KEY_PREFIX: z
     .string()
@@ -145,6 +163,8 @@ const refined = schema
     path: ['WEBHOOK_SECRET'],
   })
   .transform((c) => ({ ...c, REDIS_CLUSTER_NODES: c.REDIS_CLUSTER_NODES ?? [], REDIS_SHARDS: c.REDIS_SHARDS ?? (c.REDIS_CLUSTER_NODES ? 16 : 1) }))
+  .refine((c) => c.INDEX_SHARD < c.INDEX_SHARDS, { message: 'INDEX_SHARD must be below INDEX_SHARDS (shards are numbered from 0)', path: ['INDEX_SHARD'] })
+  .refine((c) => c.INDEX_SHARDS <= c.REDIS_SHARDS, { message: 'INDEX_SHARDS cannot exceed REDIS_SHARDS: an index shard follows whole Redis shards', path: ['INDEX_SHARDS'] })
   // Running without keys must be asked for: production configuration never falls into it silently.
   .transform((c) => ({ ...c, AUTH: c.AUTH ?? (c.NODE_ENV === 'production' ? 'keys' : 'none') }) as typeof c & { AUTH: 'keys' | 'none' })
   .refine((c) => c.AUTH === 'none' || c.ROLE === 'worker' || c.API_KEYS.length > 0, {

@@ -4,6 +4,7 @@ import path from 'node:path';
 import type { Logger } from 'pino';
 import { IndexFollower } from '../adapters/hnsw/index-follower.js';
 import { readEvents } from '../adapters/redis/outbox.js';
+import { shardSearchClient } from '../adapters/search-shards/shard-client.js';
 import { redisOutage } from '../adapters/redis/outage.js';
 import { checkDurability } from '../adapters/redis/durability.js';
 import { activeTaxonomy, storeTaxonomy } from '../adapters/redis/taxonomy-source.js';
@@ -56,10 +57,12 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
         'index',
         async () => {
           let opened: IndexFollower | undefined;
+          const sharded = config.INDEX_SHARDS > 1;
           const i = (opened = await IndexFollower.open({
             redis,
             keys: c.keys,
-            dataDir: path.join(config.DATA_DIR, 'index', config.KEY_PREFIX),
+            ...(sharded ? { logShards: c.keys.shards.filter((k) => k.shard % config.INDEX_SHARDS === config.INDEX_SHARD) } : {}),
+            dataDir: path.join(config.DATA_DIR, 'index', config.KEY_PREFIX, ...(sharded ? [`shard-${config.INDEX_SHARD}-of-${config.INDEX_SHARDS}`] : [])),
             // One name per machine and data dir: a restarted replica is the same follower.
             followerId: `${hostname()}:${path.resolve(config.DATA_DIR)}`,
             model,
@@ -92,6 +95,7 @@ export async function startService(config: Config, logger: Logger): Promise<Runn
         calibration: await c.calibration(),
         actionRules: params.actions,
         events: (after: string, limit: number) => readEvents(redis, c.keys, after, limit),
+        ...(config.SEARCH_SHARD_URLS ? { shards: shardSearchClient(config.SEARCH_SHARD_URLS, config.SEARCH_SHARD_TIMEOUT_MS) } : {}),
       };
     }
 

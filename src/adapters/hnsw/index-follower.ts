@@ -24,6 +24,8 @@ export interface IndexFollowerOptions {
    * the log is trimmed behind the slowest of them.
    */
   followerId: string;
+  /** The shards whose index logs this index applies (an index shard's part); all of them by default. */
+  logShards?: readonly ShardKeys[];
 }
 
 const READ_COUNT = 2000;
@@ -55,13 +57,15 @@ const FOLLOWER_TTL_MS = 7 * 24 * 3600 * 1000;
  */
 export class IndexFollower {
   readonly prompts: SimilarPrompts;
-  /** Per shard, the last log entry applied, and the last one the written snapshot holds. */
+  /** The shards' logs this index follows. */
+  private readonly followed: readonly ShardKeys[];
+  /** Per shard (all of them, by shard number), the last log entry applied, and the last one the written snapshot holds. */
   private readonly lastLogIds: string[];
   private snapshotLogIds: string[];
   private running = false;
   private loops: Promise<void>[] = [];
-  /** Per shard a reader: a blocking XREAD holds its connection, and in a cluster reads one slot. */
-  private readonly readers: Redis[];
+  /** Per followed shard a reader: a blocking XREAD holds its connection, and in a cluster reads one slot. */
+  private readonly readers = new Map<number, Redis>();
   private snapshotTimer: NodeJS.Timeout | undefined;
   // hnswlib writes a snapshot on a background thread; applying entries meanwhile would race it.
   private exclusive: Promise<unknown> = Promise.resolve();
@@ -76,12 +80,13 @@ export class IndexFollower {
     this.prompts = prompts;
     this.lastLogIds = [...lastLogIds];
     this.snapshotLogIds = [...lastLogIds];
+    this.followed = opts.logShards ?? opts.keys.shards;
     // Readers wait out Redis outages.
-    this.readers = opts.keys.shards.map(() => {
+    for (const k of this.followed) {
       const reader = duplicateRedis(opts.redis, { lazyConnect: false, enableOfflineQueue: true, maxRetriesPerRequest: null });
       reader.on('error', (err) => opts.logger.warn({ err: err.message }, 'index log reader connection error'));
-      return reader;
-    });
+      this.readers.set(k.shard, reader);
+    }
   }
 
   static async open(opts: IndexFollowerOptions): Promise<IndexFollower> {
@@ -106,9 +111,9 @@ export class IndexFollower {
     // Hold the log at this snapshot's position before anyone trims it again.
     await this.trimBehindSlowest();
     this.running = true;
-    for (const shard of this.opts.keys.shards) while ((await this.applyOnce(shard, 0)) > 0);
+    for (const shard of this.followed) while ((await this.applyOnce(shard, 0)) > 0);
     this.opts.logger.info({ size: this.prompts.size }, 'index caught up with the log');
-    this.loops = this.opts.keys.shards.map((shard) => this.follow(shard));
+    this.loops = this.followed.map((shard) => this.follow(shard));
     this.snapshotTimer = setInterval(() => void this.snapshot().catch((err) => this.opts.logger.error({ err }, 'index snapshot failed')), this.opts.snapshotIntervalMs);
     this.snapshotTimer.unref();
   }
@@ -117,7 +122,7 @@ export class IndexFollower {
     this.running = false;
     if (this.snapshotTimer) clearInterval(this.snapshotTimer);
     await Promise.all(this.loops);
-    for (const reader of this.readers) reader.disconnect();
+    for (const reader of this.readers.values()) reader.disconnect();
     await this.snapshot();
   }
 
@@ -146,7 +151,7 @@ export class IndexFollower {
   /** Records this follower's snapshot position in each shard's log and trims it behind the slowest replica. */
   private async trimBehindSlowest(): Promise<void> {
     await Promise.all(
-      this.opts.keys.shards.map((k) =>
+      this.followed.map((k) =>
         runScript(this.opts.redis, 'trimLog', [k.indexFollowers, k.vectorLog], [this.opts.followerId, this.snapshotLogIds[k.shard]!, Date.now(), FOLLOWER_TTL_MS]),
       ),
     );
@@ -157,7 +162,7 @@ export class IndexFollower {
    * this one was away longer than FOLLOWER_TTL_MS): replaying it would serve an index with holes.
    */
   private async checkNoGap(): Promise<void> {
-    for (const k of this.opts.keys.shards) await this.checkNoGapIn(k);
+    for (const k of this.followed) await this.checkNoGapIn(k);
   }
 
   private async checkNoGapIn(k: ShardKeys): Promise<void> {
@@ -202,7 +207,7 @@ export class IndexFollower {
   private async readLog(shard: ShardKeys, blockMs: number) {
     const args: (string | number)[] = ['COUNT', READ_COUNT];
     if (blockMs > 0) args.push('BLOCK', blockMs);
-    const res = (await this.readers[shard.shard]!.xreadBuffer(...(args as ['COUNT', number]), 'STREAMS', shard.vectorLog, this.lastLogIds[shard.shard]!)) as
+    const res = (await this.readers.get(shard.shard)!.xreadBuffer(...(args as ['COUNT', number]), 'STREAMS', shard.vectorLog, this.lastLogIds[shard.shard]!)) as
       | [Buffer, [Buffer, Buffer[]][]][]
       | null;
     return res?.[0]?.[1] ?? [];

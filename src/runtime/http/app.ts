@@ -6,6 +6,7 @@ import type { Queues } from '../../../jobs/registry.js';
 import type { Config } from '../config.js';
 import type { Embedder } from '../../model/ports/embedder.js';
 import type { Metrics } from '../metrics.js';
+import type { ShardSearchClient } from '../../adapters/search-shards/shard-client.js';
 import type { IndexFollower } from '../../adapters/hnsw/index-follower.js';
 import type { RedisPromptStore } from '../../adapters/redis/redis-prompt-store.js';
 import type { RedisAccountStore } from '../../adapters/redis/redis-account-store.js';
@@ -63,6 +64,8 @@ export interface ApiDeps {
     /** The configured action rules (models/detection.json), so accounts show what fires for them. */
     actionRules: readonly ActionRule[];
     events(after: string, limit: number): Promise<StoredEvent[]>;
+    /** The index shards a text search fans out to (SEARCH_SHARD_URLS). */
+    shards?: ShardSearchClient;
   };
 }
 
@@ -74,7 +77,7 @@ export function createApp(deps: ApiDeps): Koa {
   const s = deps.search;
   if (s) {
     sampleRoutes(router, { config: deps.config, logger: deps.logger, metrics: deps.metrics, store: s.store, queues: s.queues });
-    promptRoutes(router, { config: deps.config, embedder: s.embedder, index: s.index, store: s.store, campaigns: s.campaigns });
+    promptRoutes(router, { config: deps.config, embedder: s.embedder, index: s.index, store: s.store, campaigns: s.campaigns, ...(s.shards ? { shards: s.shards } : {}) });
     accountRoutes(router, { accounts: s.accounts, campaigns: s.campaigns, verdicts: s.verdicts, clusters: s.index.clusters, calibration: s.calibration, actionRules: s.actionRules, events: s.events });
     accountActivityRoutes(router, { accounts: s.accounts, store: s.store, clusters: s.index.clusters });
     clusterRoutes(router, { clusters: s.index.clusters, vectorOf: (l) => s.index.prompts.vectorOf(l), projector: umapProjector, store: s.store, accounts: s.accounts });

@@ -9,6 +9,8 @@ import type { RedisPromptStore } from '../../../adapters/redis/redis-prompt-stor
 import type { Embedder } from '../../../model/ports/embedder.js';
 import type { Config } from '../../config.js';
 import { campaignOrThrow, type CampaignReads } from '../../../app/queries.js';
+import { mergeShardHits } from '../../../model/search/shard-merge.js';
+import type { ShardSearchClient } from '../../../adapters/search-shards/shard-client.js';
 
 /** What search needs: the query embedder, the index and the prompt records. */
 export interface PromptRouteDeps {
@@ -17,6 +19,8 @@ export interface PromptRouteDeps {
   index: IndexFollower;
   store: RedisPromptStore;
   campaigns: CampaignReads;
+  /** With index shards (SEARCH_SHARD_URLS), text search asks each of them and merges. */
+  shards?: ShardSearchClient;
 }
 
 const k = z.coerce.number({ invalid_type_error: 'k must be a number' }).int('k must be an integer').min(1, 'k must be at least 1').max(100, 'k must be at most 100').default(10);
@@ -61,13 +65,29 @@ export function promptRoutes(router: Router, deps: PromptRouteDeps): void {
     });
   }
 
+  async function searchHere(q: z.output<typeof searchQuery>) {
+    const { text, mode, campaign, ...query } = q;
+    const accountIds = campaign === undefined ? {} : { accountIds: (await campaignOrThrow(deps.campaigns, campaign)).members };
+    const [vector] = await deps.embedder.embed([text]);
+    return { mode, hits: await present(deps.index.prompts.searchText(text, vector!, { ...query, ...accountIds }, mode)) };
+  }
+
   router.get('/v1/search', requireScope('analyst'), async (ctx) => {
     const q = searchQuery.safeParse(ctx.query);
     assertValid(q);
-    const { text, mode, campaign, ...query } = q.data!;
-    const accountIds = campaign === undefined ? {} : { accountIds: (await campaignOrThrow(deps.campaigns, campaign)).members };
-    const [vector] = await deps.embedder.embed([text]);
-    ctx.body = { mode, hits: await present(deps.index.prompts.searchText(text, vector!, { ...query, ...accountIds }, mode)) };
+    if (!deps.shards) {
+      ctx.body = await searchHere(q.data!);
+      return;
+    }
+    const answers = await deps.shards.search<Awaited<ReturnType<typeof present>>[number]>(ctx.querystring, ctx.get('authorization') || undefined);
+    ctx.body = { mode: q.data!.mode, hits: mergeShardHits(answers, q.data!.mode, q.data!.k) };
+  });
+
+  /** This process's index shard alone: what a fanned-out /v1/search asks each shard. */
+  router.get('/v1/search/shard', requireScope('analyst'), async (ctx) => {
+    const q = searchQuery.safeParse(ctx.query);
+    assertValid(q);
+    ctx.body = await searchHere(q.data!);
   });
 
   router.get('/v1/prompts/:promptId', requireScope('analyst'), async (ctx) => {
