@@ -17,7 +17,7 @@ import { createTransformersEmbedder } from '../adapters/transformers/transformer
 import { HnswVectorIndex } from '../adapters/hnsw/hnsw-index.js';
 import { deletePrefix, redisKeys, sumOverShards } from '../adapters/redis/schema.js';
 import { parseArgs } from './args.js';
-import { percentile, startLocalService } from './local.js';
+import { freePort, percentile, startLocalService } from './local.js';
 
 const args = parseArgs(process.argv.slice(2), {
   prompts: '20000',
@@ -28,6 +28,7 @@ const args = parseArgs(process.argv.slice(2), {
   synthetic: false,
   replicas: '1',
   'search-clients': '1',
+  'index-shards': '1',
 });
 const N = Number(args.prompts);
 const config = loadConfig();
@@ -92,16 +93,32 @@ async function main(): Promise<void> {
   // Summed over a cluster's masters.
   const redisUsed = async () => (await Promise.all(masters(redis).map(async (m) => Number(/used_memory:(\d+)/.exec(await m.info('memory'))?.[1] ?? NaN)))).reduce((a, b) => a + b, 0);
   const redisBefore = await redisUsed();
-  const keys = redisKeys(prefix, redisLayout(config));
+  // Index shards each follow whole Redis shards: the store is split at least as many ways.
+  const indexShards = Number(args['index-shards']);
+  if (indexShards > 1 && Number(args.replicas) > 1) throw new Error('--index-shards and --replicas are measured one at a time');
+  const layout = { ...redisLayout(config), shards: Math.max(indexShards, config.REDIS_SHARDS) };
+  const keys = redisKeys(prefix, layout);
   const logLength = () => sumOverShards(keys, (k) => redis.xlen(k.vectorLog));
   const services: Awaited<ReturnType<typeof startLocalService>>[] = [];
   try {
     // Snapshots every SNAPSHOT_INTERVAL_S (60 s by default), as in production: they trim the index log.
-    services.push(await startLocalService({ ROLE: 'all', KEY_PREFIX: prefix }));
-    for (let r = 1; r < Number(args.replicas); r++) services.push(await startLocalService({ ROLE: 'api', KEY_PREFIX: prefix }));
+    if (indexShards > 1) {
+      // Shard 0 is also the router: it ingests, and its /v1/search asks every shard.
+      const shardEnv = (i: number) => ({ KEY_PREFIX: prefix, REDIS_SHARDS: String(layout.shards), INDEX_SHARDS: String(indexShards), INDEX_SHARD: String(i) });
+      const shards = [];
+      for (let i = 1; i < indexShards; i++) shards.push(await startLocalService({ ...shardEnv(i), ROLE: 'api' }));
+      const port = await freePort();
+      const urls = [`http://127.0.0.1:${port}`, ...shards.map((x) => x.url)].join(',');
+      services.push(await startLocalService({ ...shardEnv(0), ROLE: 'all', PORT: String(port), SEARCH_SHARD_URLS: urls }), ...shards);
+    } else {
+      services.push(await startLocalService({ ROLE: 'all', KEY_PREFIX: prefix }));
+      for (let r = 1; r < Number(args.replicas); r++) services.push(await startLocalService({ ROLE: 'api', KEY_PREFIX: prefix }));
+    }
     const url = services[0]!.url;
-    const searchUrls = services.map((x) => x.url);
-    const indexSize = async (at = url) => ((await (await fetch(`${at}/ready`)).json()) as { indexSize: number }).indexSize;
+    // Replicas each serve searches; index shards are searched through the router alone.
+    const searchUrls = indexShards > 1 ? [url] : services.map((x) => x.url);
+    const sizeAt = async (at: string) => ((await (await fetch(`${at}/ready`)).json()) as { indexSize: number }).indexSize;
+    const indexSize = async () => (indexShards > 1 ? (await Promise.all(services.map((x) => sizeAt(x.url)))).reduce((a, b) => a + b, 0) : sizeAt(url));
 
     const batch = Number(args.batch);
     const t0 = Date.UTC(2026, 4, 1);
@@ -151,7 +168,7 @@ async function main(): Promise<void> {
     const scoredS = (performance.now() - t) / 1000;
     log(`every account scored after ${scoredS.toFixed(1)} s`);
 
-    for (const replica of searchUrls.slice(1)) while ((await indexSize(replica)) < texts.length) await new Promise((r) => setTimeout(r, 200));
+    for (const replica of searchUrls.slice(1)) while ((await sizeAt(replica)) < texts.length) await new Promise((r) => setTimeout(r, 200));
     const latencies: number[] = [];
     const searches = Number(args.searches);
     let nextSearch = 0;
@@ -165,7 +182,17 @@ async function main(): Promise<void> {
     latencies.sort((a, b) => a - b);
     const rssOf = async (at: string) => Number(/dr_process_resident_memory_bytes (\d+)/.exec(await (await fetch(`${at}/metrics`)).text())?.[1] ?? NaN);
     const rss = await rssOf(url);
-    const replicaRss = await Promise.all(searchUrls.slice(1).map(rssOf));
+    const replicaRss = await Promise.all(services.slice(1).map((x) => rssOf(x.url)));
+    // Each index shard alone (its /v1/search/shard), as a machine serving one shard would answer.
+    const shardLatency: { p50: number; p99: number }[] = [];
+    if (indexShards > 1) {
+      for (const x of services) {
+        const own: number[] = [];
+        for (let i = 0; i < Math.min(searches, 500); i++) own.push(await timedSearch(x.url, texts[(i * 7919) % texts.length]!, '/v1/search/shard'));
+        own.sort((a, b) => a - b);
+        shardLatency.push({ p50: Number(percentile(own, 0.5).toFixed(2)), p99: Number(percentile(own, 0.99).toFixed(2)) });
+      }
+    }
     // Memory in steady state: once a snapshot has trimmed the index log (it holds every vector until then).
     for (const until = Date.now() + 120_000; (await logLength()) > texts.length / 100 && Date.now() < until; ) await new Promise((r) => setTimeout(r, 500));
     const logLeft = await logLength();
@@ -179,7 +206,10 @@ async function main(): Promise<void> {
       raw_hnsw_inserts_per_s: Math.round(rawPerS),
       e2e_vs_raw_insert: Number((e2ePerS / rawPerS).toFixed(3)),
       all_scored_after_s: Number(scoredS.toFixed(2)),
-      replicas: services.length,
+      replicas: indexShards > 1 ? 1 : services.length,
+      redis_shards: layout.shards,
+      index_shards: indexShards,
+      ...(indexShards > 1 ? { shard_index_sizes: await Promise.all(services.map((x) => sizeAt(x.url))), shard_search_ms: shardLatency } : {}),
       search_clients: Number(args['search-clients']),
       searches_per_s: Math.round(searchesPerS),
       search_p50_ms: Number(percentile(latencies, 0.5).toFixed(2)),
@@ -193,7 +223,8 @@ async function main(): Promise<void> {
       replica_rss_mb: replicaRss.map(mb),
       redis_used_memory_mb: mb(redisGrew),
       index_log_entries_left: logLeft,
-      mb_per_million_prompts: Math.round((mb(rss) + mb(redisGrew)) * (1e6 / texts.length)),
+      // Index shards hold parts of one index, so all their memory counts; replicas are copies.
+      mb_per_million_prompts: Math.round((mb(rss) + (indexShards > 1 ? replicaRss.reduce((a, b) => a + mb(b), 0) : 0) + mb(redisGrew)) * (1e6 / texts.length)),
       model: embedder.modelId,
       hnsw: { m: config.HNSW_M, ef_construction: config.HNSW_EF_CONSTRUCTION, ef_search: config.HNSW_EF_SEARCH },
     };
@@ -205,9 +236,9 @@ async function main(): Promise<void> {
   }
 }
 
-async function timedSearch(url: string, text: string): Promise<number> {
+async function timedSearch(url: string, text: string, route = '/v1/search'): Promise<number> {
   const s = performance.now();
-  const res = await fetch(`${url}/v1/search?text=${encodeURIComponent(text.slice(0, 500))}&k=10`);
+  const res = await fetch(`${url}${route}?text=${encodeURIComponent(text.slice(0, 500))}&k=10`);
   await res.arrayBuffer();
   return performance.now() - s;
 }

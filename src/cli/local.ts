@@ -25,7 +25,8 @@ export function percentile(sorted: readonly number[], p: number): number {
  * after 30 s, and removes the data dir.
  */
 export async function startLocalService(env: Record<string, string>) {
-  const port = await freePort();
+  // A caller that must name the URL before the service starts (an index shard's router) picks the port.
+  const port = env.PORT ? Number(env.PORT) : await freePort();
   const dataDir = await mkdtemp(path.join(tmpdir(), 'dr-local-'));
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/runtime/main.ts'], {
     env: { ...process.env, HOST: '127.0.0.1', LOG_LEVEL: 'warn', ...env, PORT: String(port), DATA_DIR: dataDir },

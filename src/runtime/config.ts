@@ -85,6 +85,11 @@ const schema = z.object({
     .transform((s) => s.split(',').map((u) => u.trim().replace(/\/+$/, '')))
     .pipe(z.array(z.string().url('SEARCH_SHARD_URLS is a comma-separated list of URLs')).min(1))
     .optional(),
+  /**
+   * PostgreSQL for prompt text and metadata (postgres://user@host/db): with it, Redis keeps records,
+   * counters and queues, and the bodies (most of a prompt's bytes) live in table prompt_bodies.
+   */
+  ARCHIVE_URL: z.string().regex(/^postgres(ql)?:\/\//, 'ARCHIVE_URL must be a postgres:// URL').optional(),
   /** How long a fanned-out search waits for each shard before answering 503. */
   SEARCH_SHARD_TIMEOUT_MS: z.coerce.number().int().min(100).default(5000),
   /** Namespaces every Redis key and queue, so several deployments (or tests) share one Redis. */

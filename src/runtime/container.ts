@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { createRedis } from '../adapters/redis/client.js';
+import { PostgresPromptArchive } from '../adapters/postgres/postgres-prompt-archive.js';
 import type { Logger } from 'pino';
 import { Queues } from '../../jobs/registry.js';
 import { loadCalibration, loadDetectionParams, loadDetector, loadTaxonomy } from '../adapters/files/model-files.js';
@@ -98,6 +99,12 @@ export function buildContainer(config: Config, role: Role, logger: Logger): Cont
     );
   });
 
+  const archive = once(async () => {
+    const url = config.ARCHIVE_URL;
+    if (!url) return undefined;
+    return lifecycle.start('prompt archive', () => PostgresPromptArchive.open(url, config.KEY_PREFIX), (a) => a.close());
+  });
+
   const params = once(() => loadDetectionParams(config.DETECTION_PARAMS_FILE));
   const calibration = once(() => loadCalibration(config.CALIBRATION_FILE));
 
@@ -111,7 +118,7 @@ export function buildContainer(config: Config, role: Role, logger: Logger): Cont
     queues,
     async stores(model) {
       const conn = await redis();
-      const prompts = new RedisPromptStore(conn, keys, model);
+      const prompts = new RedisPromptStore(conn, keys, model, await archive());
       await assertLayout(conn, keys);
       await assertStoreModel(prompts, config.KEY_PREFIX, model);
       return {

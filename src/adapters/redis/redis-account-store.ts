@@ -138,6 +138,7 @@ export class RedisAccountStore implements AccountStateStore, ReclassifyStore, Re
     const k = this.keys.of(accountId);
     const keys = [k.account(accountId), k.accountPrompts(accountId), k.pending(accountId), k.links(accountId), k.vectorLog, k.accounts, k.dirty, k.outbox];
     for (const id of ids) keys.push(k.prompt(id), k.claim(id), k.body(id));
+    await this.prompts.forget(accountId, ids);
     return (await runScript(this.redis, 'dropPrompts', keys, [accountId, mode, ...ids])) as [number, number];
   }
 

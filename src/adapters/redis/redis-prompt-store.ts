@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { EmbeddedSample, PromptRef, PromptStore } from '../../app/ingest.js';
-import { decodePrompt, pipelineByShard, promptBody, runScript, type RedisKeys, type ShardKeys, type StoredPrompt } from './schema.js';
+import { archiveKey, type PromptArchive } from '../../app/prompt-archive.js';
+import { decodePrompt, pipelineByShard, PROMPT, promptBody, runScript, type RedisKeys, type ShardKeys, type StoredPrompt } from './schema.js';
 
 export type ClaimVerdict = 'new' | 'duplicate' | 'pending';
 const VERDICTS: ClaimVerdict[] = ['duplicate', 'new', 'pending'];
@@ -29,6 +30,8 @@ export class RedisPromptStore implements PromptStore {
     private readonly redis: Redis,
     private readonly keys: RedisKeys,
     private readonly model: { id: string; dimension: number },
+    /** Where bodies go instead of Redis (ARCHIVE_URL); they are written before the records that name them. */
+    private readonly archive?: PromptArchive,
   ) {}
 
   async findStored(refs: readonly PromptRef[]): Promise<Set<string>> {
@@ -38,6 +41,8 @@ export class RedisPromptStore implements PromptStore {
 
   /** One store.lua call per shard the samples' accounts hash to (a script runs within one slot). */
   async store(batchId: string, samples: readonly EmbeddedSample[]): Promise<number> {
+    // Archived first: a crash before the commit leaves a body no record names, which the retry rewrites as it is.
+    await this.archive?.put(samples.map((s) => ({ accountId: s.accountId, promptId: s.promptId, ts: s.ts, body: promptBody.encode(s.text, s.metadata) })));
     const counts = await Promise.all([...this.byShard(samples)].map(([shard, group]) => this.storeInShard(batchId, shard, group)));
     return counts.reduce((a, b) => a + b, 0);
   }
@@ -53,7 +58,7 @@ export class RedisPromptStore implements PromptStore {
         String(s.ts),
         s.text,
         Buffer.from(s.vector.buffer, s.vector.byteOffset, s.vector.byteLength),
-        promptBody.encode(s.text, s.metadata),
+        this.archive ? '' : promptBody.encode(s.text, s.metadata),
         s.classification.subArea,
         s.classification.area,
         s.classification.highValue ? '1' : '0',
@@ -97,12 +102,20 @@ export class RedisPromptStore implements PromptStore {
   async getPrompts(refs: readonly (PromptRef | PromptById)[]): Promise<(StoredPrompt | undefined)[]> {
     const lookups = refs.flatMap((r, i) => (r.accountId === undefined ? this.keys.shards : [this.keys.of(r.accountId)]).map((k) => ({ i, k, promptId: r.promptId })));
     const replies = await pipelineByShard(this.redis, lookups, (l) => l.k, (p, k, l) => p.hgetall(k.prompt(l.promptId)).getBuffer(k.body(l.promptId)));
-    const out: (StoredPrompt | undefined)[] = new Array(refs.length);
-    lookups.forEach((l, j) => {
+    const found = lookups.flatMap((l, j) => {
       const [h, body] = replies[j] as [Record<string, string>, Buffer | null];
-      out[l.i] ??= decodePrompt(l.promptId, h, body);
+      return h[PROMPT.accountId] === undefined ? [] : [{ ...l, h, body }];
     });
+    // Records whose body is in the archive (neither a body key nor the text of the oldest records).
+    const archived = this.archive && (await this.archive.get(found.filter((f) => !f.body && f.h[PROMPT.text] === undefined)));
+    const out: (StoredPrompt | undefined)[] = new Array(refs.length);
+    for (const f of found) out[f.i] ??= decodePrompt(f.promptId, f.h, f.body ?? archived?.get(archiveKey(f.h[PROMPT.accountId]!, f.promptId)) ?? null);
     return out;
+  }
+
+  /** Before erasure or retention drops the account's records: their archived bodies go first, so none outlives its record. */
+  async forget(accountId: string, promptIds: readonly string[]): Promise<void> {
+    await this.archive?.delete(accountId, promptIds);
   }
 
   /** The model that produced the stored vectors, if any has been stored (every shard checks it on store). */

@@ -6,7 +6,8 @@
 -- KEYS: meta, label sequence, vector log, accounts set, dirty set; then per sample: prompt, claim,
 --       account, account pending, account prompts, body.
 -- ARGV: batchId, model, dimension, shard count, this shard; then per sample: promptId, accountId,
---       ts, text, vector, body (text and metadata, compressed), subArea, area, highValue, confidence.
+--       ts, text, vector, body (text and metadata, compressed; '' when the prompt archive holds
+--       it), subArea, area, highValue, confidence.
 -- The record hash holds only short fields, so Redis keeps it in its compact encoding; the text and
 -- metadata live in the body string beside it.
 local meta, seq, log, accounts, dirty = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
@@ -29,7 +30,7 @@ for j = 0, n - 1 do
     local label = redis.call('INCR', seq) * shards + shard
     redis.call('HSET', prompt, 'a', aid, 't', ts, 'l', label, 'b', batch,
       'c', ARGV[a + 6], 'r', ARGV[a + 7], 'h', ARGV[a + 8], 'q', ARGV[a + 9])
-    redis.call('SET', body, ARGV[a + 5])
+    if ARGV[a + 5] ~= '' then redis.call('SET', body, ARGV[a + 5]) end
     redis.call('HINCRBY', acct, 'n', 1)
     local first = redis.call('HGET', acct, 'first')
     if not first or tonumber(ts) < tonumber(first) then redis.call('HSET', acct, 'first', ts) end
