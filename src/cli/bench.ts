@@ -12,6 +12,7 @@ import { randomBytes } from 'node:crypto';
 import { readdir, readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createRedis, masters } from '../adapters/redis/client.js';
+import { PostgresPromptArchive } from '../adapters/postgres/postgres-prompt-archive.js';
 import { loadConfig, redisLayout } from '../runtime/config.js';
 import { createTransformersEmbedder } from '../adapters/transformers/transformers-embedder.js';
 import { HnswVectorIndex } from '../adapters/hnsw/hnsw-index.js';
@@ -93,6 +94,9 @@ async function main(): Promise<void> {
   // Summed over a cluster's masters.
   const redisUsed = async () => (await Promise.all(masters(redis).map(async (m) => Number(/used_memory:(\d+)/.exec(await m.info('memory'))?.[1] ?? NaN)))).reduce((a, b) => a + b, 0);
   const redisBefore = await redisUsed();
+  // With ARCHIVE_URL the services keep prompt bodies in PostgreSQL: on disk, reported apart from RAM.
+  const archive = config.ARCHIVE_URL ? await PostgresPromptArchive.open(config.ARCHIVE_URL, prefix) : undefined;
+  const archiveBefore = (await archive?.bytes()) ?? 0;
   // Index shards each follow whole Redis shards: the store is split at least as many ways.
   const indexShards = Number(args['index-shards']);
   if (indexShards > 1 && Number(args.replicas) > 1) throw new Error('--index-shards and --replicas are measured one at a time');
@@ -222,6 +226,7 @@ async function main(): Promise<void> {
       rss_mb: mb(rss),
       replica_rss_mb: replicaRss.map(mb),
       redis_used_memory_mb: mb(redisGrew),
+      ...(archive ? { archive_disk_mb: mb((await archive.bytes()) - archiveBefore) } : {}),
       index_log_entries_left: logLeft,
       // Index shards hold parts of one index, so all their memory counts; replicas are copies.
       mb_per_million_prompts: Math.round((mb(rss) + (indexShards > 1 ? replicaRss.reduce((a, b) => a + mb(b), 0) : 0) + mb(redisGrew)) * (1e6 / texts.length)),
@@ -232,6 +237,8 @@ async function main(): Promise<void> {
   } finally {
     for (const x of services) await x.stop();
     await deletePrefix(redis, prefix);
+    await archive?.deleteAll();
+    await archive?.close();
     redis.disconnect();
   }
 }
