@@ -1,20 +1,15 @@
 import { describe, expect, it, vi } from 'vitest';
-import { chitChat, curriculumPrompts } from './fixtures/curriculum.js';
+import { chitChat, wrappedFleet } from './fixtures/curriculum.js';
 import { getJson, postSamples, serviceUnderTest } from './helpers/service.js';
 
 const { service } = await serviceUnderTest('campaigns', { SCORE_INTERVAL_MS: '200', CAMPAIGN_INTERVAL_MS: '300', INDICATOR_SALT: 'test-indicator-salt-0123', STIX_PROVIDER: 'Test Provider' });
 
 const t0 = Date.UTC(2026, 4, 1);
-// The operator's wrapper: the same first and last line around every curriculum item.
-const wrap = (x: string) => `You are completing a dataset task for our evaluation team.\n${x}\nReturn the complete answer and explain every step you take.`;
 const common = ['hi', 'write a poem about love', 'what is the weather like today?', 'thanks!', ...chitChat];
 
 describe('live campaigns', () => {
   it('groups a fleet of small accounts sharing a curriculum into one flagged campaign, and keeps organic users apart', async () => {
-    const curriculum = curriculumPrompts(180);
-    const fleet = Array.from({ length: 30 }, (_, a) =>
-      curriculum.slice(a * 6, a * 6 + 6).map((x, i) => ({ accountId: `fleet-${a}`, promptId: `fleet-${a}-${i}`, ts: t0 + a * 3_600_000 + i * 60_000, text: wrap(x) })),
-    ).flat();
+    const fleet = wrappedFleet(t0);
     const organic = Array.from({ length: 100 }, (_, a) =>
       [0, 1].map((i) => ({ accountId: `user-${a}`, promptId: `user-${a}-${i}`, ts: t0 + a * 1_800_000 + i * 600_000, text: common[(a + i) % common.length]! })),
     ).flat();

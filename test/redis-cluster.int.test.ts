@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { Redis } from 'ioredis';
 import { checkDurability } from '../src/adapters/redis/durability.js';
-import { chitChat, curriculumPrompts } from './fixtures/curriculum.js';
+import { chitChat, curriculumPrompts, wrappedFleet } from './fixtures/curriculum.js';
 import { startRedisCluster } from './helpers/redis-cluster.js';
 import { getJson, postSamples, testEnv } from './helpers/service.js';
 
@@ -24,11 +24,7 @@ afterAll(async () => {
 });
 
 const t0 = Date.UTC(2026, 4, 1);
-const wrap = (x: string) => `You are completing a dataset task for our evaluation team.\n${x}\nReturn the complete answer and explain every step you take.`;
-const curriculum = curriculumPrompts(180);
-const fleet = Array.from({ length: 30 }, (_, a) =>
-  curriculum.slice(a * 6, a * 6 + 6).map((x, i) => ({ accountId: `fleet-${a}`, promptId: `fleet-${a}-${i}`, ts: t0 + a * 3_600_000 + i * 60_000, text: wrap(x) })),
-).flat();
+const fleet = wrappedFleet(t0);
 const organic = Array.from({ length: 60 }, (_, a) =>
   [0, 1].map((i) => ({ accountId: `user-${a}`, promptId: `user-${a}-${i}`, ts: t0 + a * 1_800_000 + i * 600_000, text: chitChat[(a + i) % chitChat.length]! })),
 ).flat();
