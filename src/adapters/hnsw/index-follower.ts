@@ -111,7 +111,7 @@ export class IndexFollower {
     // Hold the log at this snapshot's position before anyone trims it again.
     await this.trimBehindSlowest();
     this.running = true;
-    for (const shard of this.followed) while ((await this.applyOnce(shard, 0)) > 0);
+    while ((await this.catchUpOnce()) > 0);
     this.opts.logger.info({ size: this.prompts.size }, 'index caught up with the log');
     this.loops = this.followed.map((shard) => this.follow(shard));
     this.snapshotTimer = setInterval(() => void this.snapshot().catch((err) => this.opts.logger.error({ err }, 'index snapshot failed')), this.opts.snapshotIntervalMs);
@@ -201,7 +201,24 @@ export class IndexFollower {
 
   private async applyOnce(shard: ShardKeys, blockMs: number): Promise<number> {
     const res = await this.readLog(shard, blockMs);
-    return this.serially(async () => this.apply(shard.shard, res));
+    return this.serially(async () => this.apply(res.map(([id, fields]) => ({ shard: shard.shard, id, fields }))));
+  }
+
+  /**
+   * Catching up, the shards' logs are applied merged in stream-id order, the order they were
+   * written in (on one Redis, exactly): a restart or a new replica then places prompts in clusters
+   * in the order the live index saw them, not shard after shard. Entries past the last one read
+   * from a shard with more to read wait for the next round.
+   */
+  private async catchUpOnce(): Promise<number> {
+    const reads = await Promise.all(this.followed.map(async (k) => ({ k, entries: await this.readLog(k, 0) })));
+    const full = reads.filter((r) => r.entries.length === READ_COUNT).map((r) => r.entries.at(-1)![0].toString());
+    const frontier = full.reduce<string | undefined>((min, id) => (min === undefined || olderId(id, min) ? id : min), undefined);
+    const merged = reads
+      .flatMap(({ k, entries }) => entries.map(([id, fields]) => ({ shard: k.shard, id, fields, at: id.toString() })))
+      .filter((e) => frontier === undefined || !olderId(frontier, e.at))
+      .sort((a, b) => (olderId(a.at, b.at) ? -1 : olderId(b.at, a.at) ? 1 : a.shard - b.shard));
+    return this.serially(async () => this.apply(merged));
   }
 
   private async readLog(shard: ShardKeys, blockMs: number) {
@@ -213,8 +230,8 @@ export class IndexFollower {
     return res?.[0]?.[1] ?? [];
   }
 
-  private async apply(shard: number, entries: [Buffer, Buffer[]][]): Promise<number> {
-    for (const [n, [id, fields]] of entries.entries()) {
+  private async apply(entries: readonly { shard: number; id: Buffer; fields: Buffer[] }[]): Promise<number> {
+    for (const [n, { shard, id, fields }] of entries.entries()) {
       if (n > 0 && n % APPLY_SLICE === 0) await new Promise((resolve) => setImmediate(resolve));
       const f = fieldMap(fields);
       this.lastLogIds[shard] = id.toString();
