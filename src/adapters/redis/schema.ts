@@ -4,8 +4,8 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib';
  * and tests share a Redis), the fields of its hashes with their codecs, and the Lua scripts (in
  * ./lua, each declaring every key it touches as KEYS) loaded once per connection.
  *
- * An account's keys carry its id as a hash tag (`{id}`), so they share a cluster slot and one
- * script can change all of them.
+ * Every script's keys share one slot-group hash tag (RedisLayout), so the same scripts run on one
+ * Redis and on a Redis Cluster.
  */
 import { readFileSync } from 'node:fs';
 import type { ChainableCommander, Redis } from 'ioredis';
@@ -44,7 +44,7 @@ export function redisKeys(prefix: string, layout: RedisLayout = { shards: 1, tag
     of: (accountId: string) => shards[shardOf(accountId, shards.length)]!,
     /** Shard count and tagging the data was written with (`shards`). */
     layout: `${g}:layout`,
-    /** Per shard, the last outbox entry whose effects reached the global keys (outbox-relay.ts). */
+    /** Per shard, the last outbox entry whose effects reached the global keys (effects-relay.ts). */
     relayCursors: `${g}:outbox:applied`,
     taxonomy: `${g}:taxonomy`,
     taxonomyVersion: `${g}:taxonomy:version`,
@@ -107,7 +107,7 @@ function shardKeys(base: string, shard: number) {
     meta: `${base}:meta`,
     dirty: `${base}:dirty`,
     accounts: `${base}:accounts`,
-    /** Effects of this shard's commits on the global keys, applied in order by outbox-relay.ts. */
+    /** Effects of this shard's commits on the global keys, applied in order by effects-relay.ts. */
     outbox: `${base}:outbox`,
   };
 }

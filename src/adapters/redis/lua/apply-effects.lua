@@ -1,4 +1,4 @@
--- Applies one shard's outbox entries (outbox-relay.ts turns them into these operations) to the
+-- Applies one shard's outbox entries (effects-relay.ts turns them into these operations) to the
 -- global keys, and moves that shard's cursor past them, in one step: a relay that dies before this
 -- call applies nothing, and two relays racing apply the entries once (the loser's cursor is stale).
 -- KEYS: cursors (hash: shard -> last applied outbox id), then the keys the operations name.

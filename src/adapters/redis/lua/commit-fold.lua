@@ -3,7 +3,7 @@
 -- and the outbox entry change together; the account leaves the dirty set only if no prompt arrived
 -- meanwhile (store.lua adds to both atomically).
 -- Keys read across accounts (the score index, events, fleet monitors) may live in another cluster
--- slot, so this script only appends its effects on them to the shard's outbox; outbox-relay.ts
+-- slot, so this script only appends its effects on them to the shard's outbox; effects-relay.ts
 -- applies each entry there exactly once, in order.
 -- The monitors count each prompt once ever ('f' on the prompt), so a profile rebuilt from stored
 -- prompts does not count them again: only first-counted entries go into the outbox entry.
