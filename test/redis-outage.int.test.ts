@@ -5,7 +5,7 @@ import { startRedisServer } from './helpers/redis-server.js';
 import { testEnv } from './helpers/service.js';
 
 const redisServer = await startRedisServer();
-const env = await testEnv('outage');
+const env = await testEnv('outage', { REDIS_CLUSTER_NODES: '' });
 const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
 redis.on('error', () => undefined); // the outage is the point; its reconnect errors are expected
 let service: Awaited<ReturnType<typeof env.start>>;

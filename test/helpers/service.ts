@@ -16,7 +16,8 @@ export const REDIS_URL = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 /**
  * The Redis layout the suite runs on: `REDIS_SHARDS=3 npm test` runs every test on the sharded,
- * tagged layout a cluster uses, and `REDIS_CLUSTER_NODES=host:port,...` runs it on a cluster.
+ * tagged layout a cluster uses, and `REDIS_CLUSTER_NODES=host:port,...` runs it on a cluster
+ * (tests that stop or kill a Redis of their own keep their single server).
  */
 const LAYOUT: Record<string, string> = Object.fromEntries(
   (['REDIS_SHARDS', 'REDIS_CLUSTER_NODES'] as const).flatMap((name) => (process.env[name] ? [[name, process.env[name]!]] : [])),
@@ -26,7 +27,8 @@ const LAYOUT: Record<string, string> = Object.fromEntries(
 export async function testEnv(name: string, layout: { REDIS_SHARDS?: string; REDIS_CLUSTER_NODES?: string } = {}) {
   const prefix = `t-${name}-${randomBytes(4).toString('hex')}`;
   const dataDir = await mkdtemp(path.join(tmpdir(), `dr-${name}-`));
-  const redisLayoutEnv = { ...LAYOUT, ...layout };
+  // An empty value unsets the suite's: a test of its own single Redis server runs without a cluster.
+  const redisLayoutEnv = Object.fromEntries(Object.entries({ ...LAYOUT, ...layout }).filter(([, v]) => v)) as Record<string, string>;
   const base = loadConfig({ REDIS_URL, ...redisLayoutEnv });
   const redis = createRedis({ url: REDIS_URL, clusterNodes: base.REDIS_CLUSTER_NODES }, {});
   return {
