@@ -55,9 +55,12 @@ describe('live account scores', () => {
     expect(after.evidence.topPrompts[0]).toMatchObject({ promptId: expect.stringMatching(/^x-cur-/), reasons: expect.arrayContaining([expect.any(String)]) });
     expect(after.evidence.summary).toMatch(/organic/);
 
-    const listed = (await getJson(`${service.url}/v1/accounts?tier=${after.tier}&limit=10`)).body;
-    expect(listed.accounts.map((a: { accountId: string }) => a.accountId)).toContain('acct-x');
-
+    // The score index and the event follow the account's own state by at most one sweep (effects-relay.ts).
+    await vi.waitFor(async () => expect((await getJson(`${service.url}/v1/accounts?tier=${after.tier}&limit=10`)).body.accounts.map((a: { accountId: string }) => a.accountId)).toContain('acct-x'), {
+      timeout: 10_000,
+      interval: 100,
+    });
+    await vi.waitFor(async () => expect((await getJson(`${service.url}/v1/events`)).body.events.at(-1)).toMatchObject({ type: 'account.tier_raised', data: { accountId: 'acct-x' } }), { timeout: 10_000, interval: 100 });
     const events = (await getJson(`${service.url}/v1/events`)).body.events;
     expect(events.at(-1)).toMatchObject({ type: 'account.tier_raised', data: { accountId: 'acct-x', from: 'none', to: after.tier, summary: after.evidence.summary } });
     // The event carries what the configured rules fire, with why; the account shows the same.

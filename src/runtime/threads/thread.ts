@@ -46,7 +46,7 @@ try {
     await run('score', scoreProcessor({ accounts: stores.accounts, detector, releases: config.MODEL_RELEASES, verdicts: stores.verdicts, applyEffects: () => stores.accounts.applyEffects(), ...(webhook ? { relayEvents: () => relayEvents(conn, c.keys, queues) } : {}) }), 1);
     await queues.schedule('score', config.SCORE_INTERVAL_MS, { maxAccounts: config.SCORE_MAX_ACCOUNTS_PER_SWEEP });
     await run('reclassify', reclassifyProcessor({ embedder, classifier, store: stores.accounts }), 1);
-    await run('campaigns', campaignsProcessor({ store: stores.campaigns, fleet: stores.fleet, detector, releases: config.MODEL_RELEASES }), 1);
+    await run('campaigns', campaignsProcessor({ store: stores.campaigns, fleet: stores.fleet, detector, releases: config.MODEL_RELEASES, applyEffects: () => stores.accounts.applyEffects() }), 1);
     await queues.schedule('campaigns', config.CAMPAIGN_INTERVAL_MS, {});
     if (config.RETENTION_DAYS > 0) {
       await run('retention', retentionProcessor({ store: stores.accounts }), 1);

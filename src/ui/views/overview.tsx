@@ -5,6 +5,16 @@ import { path } from '../api.js';
 import { useApi } from '../hooks.js';
 import type { Account, CampaignSummary, FleetRates, RadarEvent } from '../types.js';
 
+/** Events shown: the newest 15 about campaigns and the fleet and the newest 15 about accounts, newest first, so a burst of account raises never hides a campaign's. */
+function recent(events: readonly RadarEvent[]): RadarEvent[] {
+  const isAccount = (e: RadarEvent) => e.type.startsWith('account.');
+  const order = (e: RadarEvent) => e.id.split('-').map(Number) as [number, number];
+  return [...events.filter((e) => !isAccount(e)).slice(-15), ...events.filter(isAccount).slice(-15)].sort((a, b) => {
+    const [[am, as], [bm, bs]] = [order(a), order(b)];
+    return bm - am || bs - as;
+  });
+}
+
 /** What needs attention: flagged accounts and campaigns by score, what just happened, fleet rates. */
 export function Overview() {
   const accounts = useApi<{ accounts: Account[] }>(path('/v1/accounts', { minScore: 0.5, limit: 25 }));
@@ -45,10 +55,7 @@ export function Overview() {
           {(d) =>
             d.events.length ? (
               <ul className="events">
-                {d.events
-                  .slice(-30)
-                  .reverse()
-                  .map((e) => (
+                {recent(d.events).map((e) => (
                     <li key={e.id}>
                       <span className="mono muted">{when(e.data.at ?? null)}</span> <b>{e.type}</b>{' '}
                       {e.data.accountId && <AccountLink id={e.data.accountId} />}
