@@ -1,4 +1,4 @@
-import { Cluster, Redis, type RedisOptions } from 'ioredis';
+import { Cluster, Redis, type ClusterOptions, type RedisOptions } from 'ioredis';
 
 /** Where Redis is: one server by URL, or a Redis Cluster by some of its nodes. */
 export interface RedisTarget {
@@ -13,26 +13,23 @@ export interface RedisTarget {
  */
 export function createRedis(target: RedisTarget, options: RedisOptions): Redis {
   if (target.clusterNodes.length === 0) return new Redis(target.url, options);
+  return new Cluster([...target.clusterNodes], clusterOptions(options)) as unknown as Redis;
+}
+
+/** A cluster takes connection-wide options itself and the rest as each node's `redisOptions`. */
+function clusterOptions(options: RedisOptions, nodeDefaults: RedisOptions = {}): ClusterOptions {
   const { lazyConnect, enableOfflineQueue, ...redisOptions } = options;
-  const cluster = new Cluster([...target.clusterNodes], {
-    redisOptions,
+  return {
+    redisOptions: { ...nodeDefaults, ...redisOptions },
     ...(lazyConnect !== undefined ? { lazyConnect } : {}),
     ...(enableOfflineQueue !== undefined ? { enableOfflineQueue } : {}),
-  });
-  return cluster as unknown as Redis;
+  };
 }
 
 /** Another connection to the same target (a blocking read holds its connection). */
 export function duplicateRedis(redis: Redis, options: RedisOptions): Redis {
   const client = redis as Redis | Cluster;
-  if (client instanceof Cluster) {
-    const { lazyConnect, enableOfflineQueue, ...redisOptions } = options;
-    return client.duplicate(undefined, {
-      redisOptions: { ...client.options.redisOptions, ...redisOptions },
-      ...(lazyConnect !== undefined ? { lazyConnect } : {}),
-      ...(enableOfflineQueue !== undefined ? { enableOfflineQueue } : {}),
-    }) as unknown as Redis;
-  }
+  if (client instanceof Cluster) return client.duplicate(undefined, clusterOptions(options, client.options.redisOptions)) as unknown as Redis;
   return client.duplicate(options);
 }
 

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { EmbeddedSample, PromptRef, PromptStore } from '../../app/ingest.js';
 import { archiveKey, type PromptArchive } from '../../app/prompt-archive.js';
-import { decodePrompt, pipelineByShard, PROMPT, promptBody, runScript, type RedisKeys, type ShardKeys, type StoredPrompt } from './schema.js';
+import { decodePrompt, groupByShard, pipelineByShard, PROMPT, promptBody, runScript, type RedisKeys, type ShardKeys, type StoredPrompt } from './schema.js';
 
 export type ClaimVerdict = 'new' | 'duplicate' | 'pending';
 const VERDICTS: ClaimVerdict[] = ['duplicate', 'new', 'pending'];
@@ -128,13 +128,6 @@ export class RedisPromptStore implements PromptStore {
   }
 
   private byShard<T extends { accountId: string }>(items: readonly T[]): Map<ShardKeys, T[]> {
-    const groups = new Map<ShardKeys, T[]>();
-    for (const item of items) {
-      const k = this.keys.of(item.accountId);
-      const g = groups.get(k);
-      if (g) g.push(item);
-      else groups.set(k, [item]);
-    }
-    return groups;
+    return groupByShard(items, (item) => this.keys.of(item.accountId));
   }
 }

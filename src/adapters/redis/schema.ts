@@ -114,6 +114,18 @@ function shardKeys(base: string, shard: number) {
 
 export type ShardKeys = ReturnType<typeof shardKeys>;
 
+/** Items by the shard holding them, in their order within each shard. */
+export function groupByShard<T>(items: readonly T[], shardOf: (item: T) => ShardKeys): Map<ShardKeys, T[]> {
+  const groups = new Map<ShardKeys, T[]>();
+  for (const item of items) {
+    const k = shardOf(item);
+    const g = groups.get(k);
+    if (g) g.push(item);
+    else groups.set(k, [item]);
+  }
+  return groups;
+}
+
 /**
  * Commands for items of many accounts: one pipeline per shard, run together (a cluster pipeline
  * may not span slots). `queue` adds an item's commands; the answer is each item's replies.
@@ -124,13 +136,10 @@ export async function pipelineByShard<T>(
   shardOf: (item: T) => ShardKeys,
   queue: (p: ChainableCommander, k: ShardKeys, item: T) => void,
 ): Promise<unknown[][]> {
-  const groups = new Map<ShardKeys, number[]>();
-  items.forEach((item, i) => {
-    const k = shardOf(item);
-    const g = groups.get(k);
-    if (g) g.push(i);
-    else groups.set(k, [i]);
-  });
+  const groups = groupByShard(
+    items.map((_, i) => i),
+    (i) => shardOf(items[i]!),
+  );
   const out: unknown[][] = new Array(items.length);
   await Promise.all(
     [...groups].map(async ([k, members]) => {
