@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { Redis } from 'ioredis';
+import { masters, scanKeys } from '../src/adapters/redis/client.js';
 import { checkDurability } from '../src/adapters/redis/durability.js';
 import { chitChat, curriculumPrompts, wrappedFleet } from './fixtures/curriculum.js';
 import { startRedisCluster } from './helpers/redis-cluster.js';
@@ -34,22 +34,10 @@ const total = fleet.length + organic.length + sweeper.length;
 /** Keys of this test's prefix held by each master. */
 async function keysPerMaster(): Promise<number[]> {
   return Promise.all(
-    cluster.ports.map(async (port) => {
-      const node = new Redis({ port, host: '127.0.0.1' });
-      try {
-        let n = 0;
-        for (const pattern of env.keys.patterns) {
-          let cursor = '0';
-          do {
-            const [next, found] = await node.scan(cursor, 'MATCH', pattern, 'COUNT', 1000);
-            cursor = next;
-            n += found.length;
-          } while (cursor !== '0');
-        }
-        return n;
-      } finally {
-        node.disconnect();
-      }
+    masters(env.redis).map(async (node) => {
+      let n = 0;
+      for await (const found of scanKeys(node, env.keys.patterns)) n += found.length;
+      return n;
     }),
   );
 }
@@ -91,6 +79,7 @@ describe('on a Redis Cluster of three masters', () => {
 
     // Every master holds part of the state, and each one's persistence is checked (these run without AOF).
     const perMaster = await keysPerMaster();
+    expect(perMaster).toHaveLength(3);
     expect(perMaster.every((n) => n > 0)).toBe(true);
     const durability = await checkDurability(env.redis);
     expect(durability.problems.filter((p) => p.includes('appendonly is no')).map((p) => p.split(': ')[0]).sort()).toEqual(cluster.ports.map((p) => `127.0.0.1:${p}`).sort());

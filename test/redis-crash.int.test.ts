@@ -1,8 +1,6 @@
-import { Redis } from 'ioredis';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { scanKeys } from '../src/adapters/redis/client.js';
+import { describe, expect, it, vi } from 'vitest';
 import { ACCOUNT } from '../src/adapters/redis/schema.js';
-import { startRedisServer } from './helpers/redis-server.js';
+import { serviceOnOwnRedis } from './helpers/redis-server.js';
 import { REDIS_URL, testEnv } from './helpers/service.js';
 
 /*
@@ -11,22 +9,8 @@ import { REDIS_URL, testEnv } from './helpers/service.js';
  * 202 must be stored, indexed and counted exactly once, by the same service process, which never
  * restarts.
  */
-const redisServer = await startRedisServer({ appendfsync: 'always' });
-const env = await testEnv('crash', { REDIS_CLUSTER_NODES: '' });
-const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
-redis.on('error', () => undefined); // the crash is the point
-let service: Awaited<ReturnType<typeof env.start>>;
-
-beforeAll(async () => {
-  // The service refuses a Redis that could lose what it acknowledges: this one passes.
-  service = await env.start({ REDIS_URL: redisServer.url, JOB_LOCK_MS: '2000', REQUIRE_DURABLE_REDIS: 'true' });
-});
-afterAll(async () => {
-  await service?.stop();
-  redis.disconnect();
-  await env.cleanup();
-  await redisServer.destroy();
-});
+// The service refuses a Redis that could lose what it acknowledges: this one passes.
+const { redisServer, env, redis, service } = await serviceOnOwnRedis('crash', { appendfsync: 'always' }, { JOB_LOCK_MS: '2000', REQUIRE_DURABLE_REDIS: 'true' });
 
 const BATCH = 25;
 const ACCOUNTS = 7;
@@ -35,7 +19,7 @@ let nextBatch = 0;
 async function post(ids: string[]): Promise<number> {
   const samples = ids.map((promptId, i) => ({ accountId: `acct-${i % ACCOUNTS}`, promptId, ts: '2026-05-01T12:00:00Z', text: `Prove step ${promptId} of the induction on n.` }));
   try {
-    const res = await fetch(`${service.url}/v1/samples`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ samples }), signal: AbortSignal.timeout(10_000) });
+    const res = await fetch(`${service().url}/v1/samples`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ samples }), signal: AbortSignal.timeout(10_000) });
     await res.arrayBuffer();
     return res.status;
   } catch {
@@ -44,8 +28,7 @@ async function post(ids: string[]): Promise<number> {
 }
 
 async function count(): Promise<{ stored: number; counted: number }> {
-  let stored = 0;
-  for await (const found of scanKeys(redis, env.keys.shards.map((k) => k.prompt('*')))) stored += found.length;
+  const stored = (await env.shardKeys('prompt', redis)).length;
   const perAccount = await Promise.all(Array.from({ length: ACCOUNTS }, (_, a) => redis.hget(env.keys.of(`acct-${a}`).account(`acct-${a}`), ACCOUNT.prompts)));
   return { stored, counted: perAccount.reduce((n, v) => n + Number(v ?? 0), 0) };
 }
@@ -68,9 +51,9 @@ describe('Redis killed (SIGKILL) during ingest, with appendfsync always', () => 
     // Crash it while batches are in flight and workers are folding them.
     await vi.waitFor(() => expect(acknowledged.size).toBeGreaterThanOrEqual(8 * BATCH), { timeout: 30_000, interval: 20 });
     await redisServer.kill();
-    await vi.waitFor(async () => expect((await fetch(`${service.url}/ready`)).status).toBe(503), { timeout: 10_000, interval: 50 });
+    await vi.waitFor(async () => expect((await fetch(`${service().url}/ready`)).status).toBe(503), { timeout: 10_000, interval: 50 });
     await redisServer.start();
-    await vi.waitFor(async () => expect((await fetch(`${service.url}/ready`)).status).toBe(200), { timeout: 30_000, interval: 100 });
+    await vi.waitFor(async () => expect((await fetch(`${service().url}/ready`)).status).toBe(200), { timeout: 30_000, interval: 100 });
     const before = acknowledged.size;
     await vi.waitFor(() => expect(acknowledged.size).toBeGreaterThanOrEqual(before + 4 * BATCH), { timeout: 30_000, interval: 20 });
     producing = false;
@@ -82,9 +65,9 @@ describe('Redis killed (SIGKILL) during ingest, with appendfsync always', () => 
       ids.forEach((id) => acknowledged.add(id));
     }
     await vi.waitFor(async () => expect(await count()).toEqual({ stored: acknowledged.size, counted: acknowledged.size }), { timeout: 90_000, interval: 250 });
-    await vi.waitFor(() => expect(service.index!.prompts.size).toBe(acknowledged.size), { timeout: 30_000, interval: 100 });
+    await vi.waitFor(() => expect(service().index!.prompts.size).toBe(acknowledged.size), { timeout: 30_000, interval: 100 });
     for (const id of [...acknowledged].filter((_, i) => i % 97 === 0)) {
-      expect((await fetch(`${service.url}/v1/prompts/${id}`)).status).toBe(200);
+      expect((await fetch(`${service().url}/v1/prompts/${id}`)).status).toBe(200);
     }
   });
 });

@@ -1,24 +1,7 @@
-import { Redis } from 'ioredis';
-import { scanKeys } from '../src/adapters/redis/client.js';
-import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startRedisServer } from './helpers/redis-server.js';
-import { testEnv } from './helpers/service.js';
+import { describe, expect, it, vi } from 'vitest';
+import { serviceOnOwnRedis } from './helpers/redis-server.js';
 
-const redisServer = await startRedisServer();
-const env = await testEnv('outage', { REDIS_CLUSTER_NODES: '' });
-const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
-redis.on('error', () => undefined); // the outage is the point; its reconnect errors are expected
-let service: Awaited<ReturnType<typeof env.start>>;
-
-beforeAll(async () => {
-  service = await env.start({ REDIS_URL: redisServer.url, JOB_LOCK_MS: '2000' });
-});
-afterAll(async () => {
-  await service?.stop();
-  redis.disconnect();
-  await env.cleanup();
-  await redisServer.destroy();
-});
+const { redisServer, env, redis, service } = await serviceOnOwnRedis('outage', {}, { JOB_LOCK_MS: '2000' });
 
 const BATCH = 20;
 let nextBatch = 0;
@@ -31,7 +14,7 @@ async function post(ids: string[]): Promise<{ status: number; ms: number }> {
   const t0 = Date.now();
   const samples = ids.map((promptId, i) => ({ accountId: `acct-${i % 3}`, promptId, ts: '2026-05-01T12:00:00Z', text: `Explain step ${promptId} of merging sorted lists.` }));
   try {
-    const res = await fetch(`${service.url}/v1/samples`, {
+    const res = await fetch(`${service().url}/v1/samples`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ samples }),
@@ -45,9 +28,7 @@ async function post(ids: string[]): Promise<{ status: number; ms: number }> {
 }
 
 async function storedPromptIds(): Promise<Set<string>> {
-  const out = new Set<string>();
-  for await (const keys of scanKeys(redis, env.keys.shards.map((k) => k.prompt('*')))) for (const k of keys) out.add(k.slice(k.indexOf(':prompt:') + ':prompt:'.length));
-  return out;
+  return new Set((await env.shardKeys('prompt', redis)).map((k) => k.slice(k.indexOf(':prompt:') + ':prompt:'.length)));
 }
 
 describe('Redis stopped during ingest', () => {
@@ -82,18 +63,18 @@ describe('Redis stopped during ingest', () => {
     const refused = await post(refusedIds);
     expect(refused.status).toBe(503);
     unacknowledged.push(refusedIds);
-    const ready = await fetch(`${service.url}/ready`);
+    const ready = await fetch(`${service().url}/ready`);
     expect(ready.status).toBe(503);
     expect(((await ready.json()) as { checks: { redis: string } }).checks.redis).toBe('unavailable');
-    expect((await fetch(`${service.url}/live`)).status).toBe(200);
-    const search = await fetch(`${service.url}/v1/prompts/o-0-0`);
+    expect((await fetch(`${service().url}/live`)).status).toBe(200);
+    const search = await fetch(`${service().url}/v1/prompts/o-0-0`);
     expect(search.status).toBe(503);
     expect(search.headers.get('retry-after')).toBe('1');
     await vi.waitFor(() => expect(outageLatencies.length).toBeGreaterThanOrEqual(10), { timeout: 20_000, interval: 20 });
 
     await redisServer.start();
     redisDown = false;
-    await vi.waitFor(async () => expect((await fetch(`${service.url}/ready`)).status).toBe(200), { timeout: 20_000, interval: 100 });
+    await vi.waitFor(async () => expect((await fetch(`${service().url}/ready`)).status).toBe(200), { timeout: 20_000, interval: 100 });
     const before = acknowledged.size;
     await vi.waitFor(() => expect(acknowledged.size).toBeGreaterThanOrEqual(before + 5 * BATCH), { timeout: 20_000, interval: 20 });
     producing = false;
@@ -108,6 +89,6 @@ describe('Redis stopped during ingest', () => {
     expect(Math.max(...outageLatencies)).toBeLessThan(3000);
     await vi.waitFor(async () => expect((await storedPromptIds()).size).toBe(acknowledged.size), { timeout: 60_000, interval: 200 });
     expect(await storedPromptIds()).toEqual(acknowledged);
-    await vi.waitFor(() => expect(service.index!.prompts.size).toBe(acknowledged.size), { timeout: 20_000, interval: 100 });
+    await vi.waitFor(() => expect(service().index!.prompts.size).toBe(acknowledged.size), { timeout: 20_000, interval: 100 });
   });
 });

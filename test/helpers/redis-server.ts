@@ -4,8 +4,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Redis } from 'ioredis';
-import { expect, vi } from 'vitest';
-import { freePort } from './service.js';
+import { afterAll, beforeAll, expect, vi } from 'vitest';
+import { freePort, testEnv } from './service.js';
 
 /**
  * A redis-server of the test's own on a free port, for tests that stop Redis; the shared one on 6379
@@ -62,4 +62,28 @@ export async function startRedisServer(opts: { appendfsync?: 'always' | 'everyse
       await rm(dir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The service under test on a redis-server of its own (tests that stop or kill Redis): the server,
+ * a client of the test's on it that waits out its absence, and the service, started before the
+ * tests and stopped, cleaned and destroyed after them.
+ */
+export async function serviceOnOwnRedis(name: string, server: Parameters<typeof startRedisServer>[0], overrides: Record<string, string>) {
+  const redisServer = await startRedisServer(server);
+  // Its own single server, whatever layout the suite runs on.
+  const env = await testEnv(name, { REDIS_CLUSTER_NODES: '' });
+  const redis = new Redis(redisServer.url, { maxRetriesPerRequest: null });
+  redis.on('error', () => undefined); // the server going away is the point
+  let service: Awaited<ReturnType<typeof env.start>> | undefined;
+  beforeAll(async () => {
+    service = await env.start({ REDIS_URL: redisServer.url, ...overrides });
+  });
+  afterAll(async () => {
+    await service?.stop();
+    redis.disconnect();
+    await env.cleanup();
+    await redisServer.destroy();
+  });
+  return { redisServer, env, redis, service: () => service! };
 }

@@ -49,10 +49,10 @@ export async function testEnv(name: string, layout: { REDIS_SHARDS?: string; RED
     async logAfter(lastLogIds: readonly string[]): Promise<number> {
       return sumOverShards(this.keys, async (k) => (await redis.xrange(k.vectorLog, `(${lastLogIds[k.shard]}`, '+')).length);
     },
-    /** Keys of one kind (`prompt`, `claim`) over every shard, e.g. for `promptId`s: `(await env.shardKeys('prompt')).map(...)`. */
-    async shardKeys(kind: 'prompt' | 'claim'): Promise<string[]> {
+    /** Keys of one kind (`prompt`, `claim`) over every shard, on the suite's Redis or another one (a test's own server). */
+    async shardKeys(kind: 'prompt' | 'claim', on = redis): Promise<string[]> {
       const out: string[] = [];
-      for await (const found of scanKeys(redis, this.keys.shards.map((k) => k[kind]('*')))) out.push(...found);
+      for await (const found of scanKeys(on, this.keys.shards.map((k) => k[kind]('*')))) out.push(...found);
       return out;
     },
     config(overrides: Record<string, string> = {}): Config {
